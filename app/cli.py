@@ -1,0 +1,231 @@
+"""`kindred`: the command line. Never imports PySide6 (only the window and `play` will)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from app import __version__
+from app.errors import KindredError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """Wrong usage: one line that says what is wrong, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (try `{self.prog} --help`)\n")
+
+
+def _duration(text: str) -> float:
+    from app.script import MAX_LENGTH_SECONDS, parse_duration
+
+    try:
+        seconds = parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"invalid length {text!r}: {error}") from None
+    if seconds <= 0 or seconds > MAX_LENGTH_SECONDS:
+        raise argparse.ArgumentTypeError(f"invalid length {text!r}: choose between 1s and 3h")
+    return seconds
+
+
+def _rate(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid rate {text!r}: give words per minute, e.g. 130") from None
+    if not 60 <= value <= 400:
+        raise argparse.ArgumentTypeError(f"invalid rate {value}: choose between 60 and 400 words per minute")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kindred", description="Guided compassion meditations, spoken by your computer's own voices.")
+    parser.add_argument("--version", action="version", version=f"kindred {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    commands.add_parser("list", help="list bundled and your own scripts, with their lengths")
+
+    check = commands.add_parser("check", help="check scripts for errors (FILE:LINE:COL: message)")
+    check.add_argument("files", nargs="+", metavar="FILE")
+
+    render = commands.add_parser("render", help="render a script to a WAV file")
+    render.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
+    render.add_argument("--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)")
+    render.add_argument("--voice", help="voice id (see `kindred voices`)")
+    render.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
+    render.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.wav")
+
+    commands.add_parser("voices", help="list the voices this computer can speak with")
+    commands.add_parser("doctor", help="check the voice, ffmpeg, audio output and data folders")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    handlers = {"list": _list, "check": _check, "render": _render, "voices": _voices, "doctor": _doctor}
+    try:
+        return handlers[args.command](args)
+    except KindredError as error:
+        print(f"{error.title}: {error.explanation}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _offered_lengths(script) -> str:
+    from app.script import format_duration
+
+    if not script.meta.durations:
+        return "natural length"
+    return ", ".join(format_duration(seconds) for seconds in script.meta.durations)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from app.library import load_catalogue
+
+    entries = load_catalogue()
+    if not entries:
+        print("No scripts found. Put .md scripts in the library folder: see `kindred doctor`.")
+        return EXIT_OK
+    width = max(len(entry.title) for entry in entries)
+    for entry in entries:
+        if entry.script is None:
+            print(f"{entry.title:<{width}}  {entry.origin:<7}  has errors: run `kindred check {entry.path}`")
+        else:
+            print(f"{entry.title:<{width}}  {entry.origin:<7}  {_offered_lengths(entry.script)}")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from app.script import ScriptErrors, load_script
+    from app.render.sounds import asset_errors
+
+    failed = False
+    for name in args.files:
+        try:
+            script = load_script(name)
+            problems = asset_errors(script)
+        except ScriptErrors as errors:
+            print(errors.format())
+            failed = True
+            continue
+        except OSError as error:
+            print(f"{name}: cannot read the file: {error.strerror}")
+            failed = True
+            continue
+        if problems:
+            print(ScriptErrors(problems, name).format())
+            failed = True
+        else:
+            print(f"{name}: OK ({script.meta.title})")
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _resolve_script(name: str):
+    from app.library import find_entry, load_catalogue
+    from app.script import ScriptErrors, load_script
+
+    path = Path(name)
+    if path.is_file():
+        return load_script(path)
+    entry = find_entry(name, load_catalogue())
+    if entry is None:
+        raise KindredError(f"“{name}” is neither a file nor a script in the library. See `kindred list`.", "No such script")
+    if entry.script is None:
+        raise ScriptErrors(entry.errors, str(entry.path))
+    return entry.script
+
+
+def _render(args: argparse.Namespace) -> int:
+    from app.render import render_session
+    from app.render.export import copy_wav
+    from app.script import ScriptErrors, format_duration
+    from app.tts import create_engine
+    from app.tts.engine import DEFAULT_RATE_WPM
+
+    try:
+        script = _resolve_script(args.script)
+    except ScriptErrors as errors:
+        print(errors.format(), file=sys.stderr)
+        return EXIT_FAILURE
+    output: Path = args.output
+    if output.suffix.lower() != ".wav":
+        print(f"kindred: the output must be a .wav file, not {output.name!r}", file=sys.stderr)
+        return EXIT_USAGE
+    bar = ProgressDisplay(sys.stderr)
+    started = time.perf_counter()
+    with contextlib.closing(create_engine()) as engine:
+        result = render_session(
+            script, engine, length=args.length, voice=args.voice, rate=args.rate or DEFAULT_RATE_WPM, progress=bar.update
+        )
+    bar.finish()
+    copy_wav(result.wav_path, output)
+    length = format_duration(round(result.timeline["length"]))
+    source = "from the cache" if result.from_cache else f"in {time.perf_counter() - started:.1f} s"
+    print(f"Wrote {output} ({length}, {script.meta.title}) {source}")
+    return EXIT_OK
+
+
+class ProgressDisplay:
+    """A bar redrawn in place on a terminal; plain lines, one per stage or tenth, otherwise."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self.last_line: tuple[str, int] | None = None
+
+    def update(self, fraction: float, stage: str) -> None:
+        percent = int(max(0.0, min(1.0, fraction)) * 100)
+        if self.interactive:
+            width = max(10, min(40, shutil.get_terminal_size((80, 20)).columns - 40))
+            filled = percent * width // 100
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {percent:3d}% {stage:<30}")
+            self.stream.flush()
+            return
+        step = (stage, percent // 10)
+        if step != self.last_line:
+            self.last_line = step
+            print(f"{percent:3d}% {stage}", file=self.stream, flush=True)
+
+    def finish(self) -> None:
+        if self.interactive:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _voices(args: argparse.Namespace) -> int:
+    from app.tts import create_engine
+
+    with contextlib.closing(create_engine()) as engine:
+        voices = engine.voices()
+        default = engine.default_voice()
+    width = max(len(voice.id) for voice in voices)
+    for voice in voices:
+        marker = "*" if voice.id == default else " "
+        print(f"{marker} {voice.id:<{width}}  {voice.language:<8}  {voice.name}")
+    print(f"\n{len(voices)} voices; * marks the default.")
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from app.doctor import run_checks
+
+    all_ok = True
+    for check in run_checks():
+        all_ok &= check.ok
+        status = "OK  " if check.ok else "FAIL"
+        print(f"{status} {check.name}: {check.detail}")
+    return EXIT_OK if all_ok else EXIT_FAILURE

@@ -1,0 +1,127 @@
+"""`kindred doctor`: each thing Kindred needs, OK or what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import paths
+from app.errors import KindredError
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _install_hint(debian_packages: str) -> str:
+    if platform.system() == "Linux":
+        return f"install it with `sudo apt install {debian_packages}` (Debian/Ubuntu)"
+    return "install it with your system's package manager"
+
+
+def check_python() -> Check:
+    version = ".".join(map(str, sys.version_info[:3]))
+    ok = sys.version_info >= (3, 11)
+    return Check("Python", ok, version if ok else f"{version} is too old: Kindred needs Python 3.11 or newer")
+
+
+def check_voice() -> Check:
+    from app.tts import Pyttsx3Engine
+
+    try:
+        with Pyttsx3Engine(workers=1) as engine:
+            voices = engine.voices()
+            default = engine.default_voice()
+            engine_id = engine.engine_id
+    except KindredError as error:
+        return Check("voice engine", False, error.explanation)
+    return Check("voice engine", True, f"{engine_id}, {len(voices)} voices, default {default}")
+
+
+def check_ffmpeg() -> Check:
+    from app.render.ffmpeg import find_ffmpeg
+
+    found = find_ffmpeg()
+    if found is None:
+        return Check("ffmpeg", False, f"not found: {_install_hint('ffmpeg')}, or `pip install imageio-ffmpeg`")
+    program, origin = found
+    return Check("ffmpeg", True, f"{program} ({'from the system' if origin == 'system' else 'from imageio-ffmpeg'})")
+
+
+def check_audio_output() -> Check:
+    """Looks for a sound server the way QtMultimedia will use it, without loading Qt."""
+    if platform.system() != "Linux":
+        return Check("audio output", True, f"{platform.system()} provides its own audio output")
+    pactl = shutil.which("pactl")
+    if pactl:
+        result = subprocess.run([pactl, "list", "short", "sinks"], capture_output=True, text=True, timeout=10, check=False)
+        sinks = [line.split("\t")[1] for line in result.stdout.splitlines() if "\t" in line]
+        if result.returncode == 0 and sinks:
+            return Check("audio output", True, f"{len(sinks)} output(s): {', '.join(sinks)}")
+        if result.returncode == 0:
+            return Check("audio output", False, "the sound server has no outputs: connect speakers or headphones")
+    runtime = Path(os.environ.get("XDG_RUNTIME_DIR", f"/run/user/{os.getuid()}"))
+    if (runtime / "pulse" / "native").exists() or (runtime / "pipewire-0").exists():
+        return Check("audio output", True, f"a sound server is running ({runtime})")
+    return Check(
+        "audio output",
+        False,
+        "no PulseAudio or PipeWire sound server is running, so sessions would play silently: "
+        "start your desktop's sound service, or " + _install_hint("pulseaudio"),
+    )
+
+
+def check_folder(name: str, folder: Path) -> Check:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".kindred-doctor-"):
+            pass
+    except OSError as error:
+        return Check(name, False, f"{folder} is not writable ({error.strerror}): fix its permissions or set KINDRED_HOME")
+    return Check(name, True, str(folder))
+
+
+def check_sounds() -> Check:
+    from app.render.sounds import ambience_names, bell_names
+
+    bells, loops = bell_names(), ambience_names()
+    if not bells:
+        return Check("sounds", False, f"no bells in {paths.bells_dir()}: reinstall Kindred")
+    return Check("sounds", True, f"{len(bells)} bells, {len(loops)} ambience loops")
+
+
+def check_library() -> Check:
+    from app.library import load_catalogue
+
+    entries = load_catalogue()
+    broken = [entry for entry in entries if entry.script is None]
+    if broken:
+        names = ", ".join(str(entry.path) for entry in broken)
+        return Check("library", False, f"{len(broken)} script(s) with errors: {names}; run `kindred check` on them")
+    return Check("library", True, f"{len(entries)} scripts")
+
+
+CHECKS: list[Callable[[], Check]] = [
+    check_python,
+    check_voice,
+    check_ffmpeg,
+    check_audio_output,
+    lambda: check_folder("data folder", paths.data_dir()),
+    lambda: check_folder("cache folder", paths.cache_dir()),
+    check_sounds,
+    check_library,
+]
+
+
+def run_checks() -> list[Check]:
+    return [check() for check in CHECKS]

@@ -1,0 +1,1 @@
+"""The listening history (SQLite); built in its own issue."""

@@ -1,0 +1,57 @@
+"""The catalogue: every bundled script and every script of the user's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from app import paths
+from app.script import Script, ScriptError, ScriptErrors, load_script
+
+Origin = Literal["bundled", "user"]
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    path: Path
+    origin: Origin
+    script: Script | None  # None when the file has errors
+    errors: tuple[ScriptError, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+    @property
+    def title(self) -> str:
+        return self.script.meta.title if self.script else self.path.stem
+
+
+def _load(path: Path, origin: Origin) -> LibraryEntry:
+    try:
+        return LibraryEntry(path, origin, load_script(path))
+    except ScriptErrors as problems:
+        return LibraryEntry(path, origin, None, problems.errors)
+    except OSError as error:
+        return LibraryEntry(path, origin, None, (ScriptError(1, 1, f"cannot read the file: {error.strerror}"),))
+
+
+def load_catalogue(bundled_dir: Path | None = None, user_dir: Path | None = None) -> list[LibraryEntry]:
+    """Bundled scripts first, then the user's, each sorted by title; broken files are kept with their errors."""
+    entries: list[LibraryEntry] = []
+    for folder, origin in ((bundled_dir or paths.bundled_scripts_dir(), "bundled"), (user_dir or paths.user_library_dir(), "user")):
+        if not folder.is_dir():
+            continue
+        found = [_load(path, origin) for path in sorted(folder.glob("*.md"))]
+        entries.extend(sorted(found, key=lambda entry: entry.title.casefold()))
+    return entries
+
+
+def find_entry(name: str, entries: list[LibraryEntry]) -> LibraryEntry | None:
+    """A script by file name, slug or title, case-insensitively."""
+    wanted = name.casefold()
+    for entry in entries:
+        if wanted in (entry.slug.casefold(), entry.path.name.casefold(), entry.title.casefold()):
+            return entry
+    return None

@@ -1,0 +1,153 @@
+"""Rendering a script into a finished session: the one entry point the app and CLI call."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import paths
+from app.files import atomic_write_text
+from app.render.assemble import RenderCancelled, assemble_session
+from app.render.pcm import SESSION_RATE, frame_count
+from app.render.sounds import bell_source, decoded_bell, sound_digest
+from app.render.speech_cache import PROCESSING_VERSION, SpeechCache
+from app.render.timeline import LengthError, Timeline, plan_timeline, utterances_of
+from app.script import Bell, Script, script_to_text
+from app.tts.engine import DEFAULT_RATE_WPM, SpeechCancelled, SpeechEngine
+
+#: Raise when the layout of sessions or sidecars changes, so old renders are not reused.
+RENDER_VERSION = 1
+#: Share of the progress bar that synthesis takes on a cold render.
+SYNTHESIS_SHARE = 0.8
+
+ProgressCallback = Callable[[float, str], None]
+
+__all__ = ["RenderCancelled", "RenderResult", "LengthError", "render_session"]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    wav_path: Path
+    timeline_path: Path
+    timeline: dict
+    from_cache: bool
+    synthesized: int  # utterances the voice had to speak for this render
+
+
+def render_session(
+    script: Script,
+    engine: SpeechEngine,
+    *,
+    length: float | None = None,
+    voice: str | None = None,
+    rate: int = DEFAULT_RATE_WPM,
+    cache_root: Path | None = None,
+    progress: ProgressCallback | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> RenderResult:
+    """Render `script` at `length` seconds (its default, or its natural length, when None).
+
+    Returns the cached session at once when the same render exists. Raises LengthError for a
+    length the script cannot fill, RenderCancelled when should_cancel() turns true (leaving no
+    file behind), and the engine's SpeechError when the voice fails.
+    """
+    cache_root = Path(cache_root) if cache_root else paths.cache_dir()
+    length = length if length is not None else script.default_length
+    voice = voice or engine.default_voice()
+    report = progress or (lambda fraction, stage: None)
+
+    key = _render_key(script, engine, voice, rate, length)
+    wav_path = cache_root / "renders" / f"{key}.wav"
+    timeline_path = wav_path.with_suffix(".json")
+    if wav_path.exists() and timeline_path.exists():
+        report(1.0, "Ready")
+        return RenderResult(wav_path, timeline_path, json.loads(timeline_path.read_text("utf-8")), True, 0)
+
+    cache = SpeechCache(cache_root / "speech", engine, voice, rate)
+    sentences = utterances_of(script)
+    report(0.0, "Preparing the voice")
+    try:
+        made = cache.fill(
+            sentences,
+            on_progress=lambda done, total: report(SYNTHESIS_SHARE * done / total, "Speaking the script"),
+            should_cancel=should_cancel,
+        )
+    except SpeechCancelled as cancelled:
+        raise RenderCancelled() from cancelled
+    bells = {item.name: decoded_bell(item.name, cache_root) for _, item in script.items() if isinstance(item, Bell)}
+
+    timeline = plan_timeline(
+        script,
+        sentence_frames=cache.frames,
+        bell_frames=lambda name: frame_count(bells[name]),
+        rate=SESSION_RATE,
+        length=length,
+    )
+    start = SYNTHESIS_SHARE if made else 0.0
+    assemble_session(
+        timeline,
+        speech_clip=cache.path_for,
+        bell_clip=lambda name: bells[name],
+        out_path=wav_path,
+        on_progress=lambda fraction: report(start + (1 - start) * fraction, "Putting the session together"),
+        should_cancel=should_cancel,
+    )
+    sidecar = timeline_to_dict(script, timeline)
+    atomic_write_text(timeline_path, json.dumps(sidecar, ensure_ascii=False, indent=1))
+    report(1.0, "Ready")
+    return RenderResult(wav_path, timeline_path, sidecar, False, made)
+
+
+def _render_key(script: Script, engine: SpeechEngine, voice: str, rate: int, length: float | None) -> str:
+    bells = sorted({item.name or "" for _, item in script.items() if isinstance(item, Bell)})
+    identity = {
+        "version": [RENDER_VERSION, PROCESSING_VERSION, SESSION_RATE],
+        "script": script_to_text(script),
+        "engine": engine.engine_id,
+        "voice": voice,
+        "rate": rate,
+        "length": None if length is None else round(length, 3),
+        "bells": [sound_digest(bell_source(name or None)) for name in bells],
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+
+
+def timeline_to_dict(script: Script, timeline: Timeline) -> dict:
+    """The sidecar beside each session: captions, chapters, and where every pause and bell is."""
+    rate = timeline.rate
+
+    def seconds(frames: int) -> float:
+        return round(frames / rate, 4)
+
+    return {
+        "format": 1,
+        "title": script.meta.title,
+        "length": seconds(timeline.total_frames),
+        "natural_length": seconds(timeline.natural_frames),
+        "sample_rate": rate,
+        "sections": [{"title": mark.title, "start": seconds(mark.start)} for mark in timeline.sections],
+        "cues": [
+            {
+                "start": seconds(event.start),
+                "end": seconds(event.end),
+                "text": event.text,
+                "section": event.section,
+                "paragraph": event.paragraph,
+            }
+            for event in timeline.events
+            if event.kind == "speech"
+        ],
+        "pauses": [
+            {"start": seconds(event.start), "end": seconds(event.end), "flexible": event.flexible}
+            for event in timeline.events
+            if event.kind == "pause"
+        ],
+        "bells": [
+            {"start": seconds(event.start), "end": seconds(event.end), "name": event.text or None}
+            for event in timeline.events
+            if event.kind == "bell"
+        ],
+    }

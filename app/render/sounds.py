@@ -1,0 +1,119 @@
+"""The bells and ambience loops in audio/, decoded once to session-rate WAVs in the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from app import paths
+from app.errors import KindredError
+from app.files import atomic_output
+from app.render.ffmpeg import ffmpeg_or_raise
+from app.render.pcm import SESSION_RATE, wav_header
+
+DEFAULT_BELL = "singing-bowl"
+SOUND_SUFFIXES = (".ogg", ".opus", ".flac", ".wav")
+
+
+class UnknownSound(KindredError):
+    title = "Unknown sound"
+
+
+def _names(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.iterdir() if p.suffix in SOUND_SUFFIXES)
+
+
+def bell_names() -> list[str]:
+    return _names(paths.bells_dir())
+
+
+def ambience_names() -> list[str]:
+    return _names(paths.ambience_dir())
+
+
+def _source(folder: Path, name: str, kind: str) -> Path:
+    for suffix in SOUND_SUFFIXES:
+        candidate = folder / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(_names(folder)) or "none installed"
+    raise UnknownSound(f"There is no {kind} called “{name}”. Available: {known}.")
+
+
+def bell_source(name: str | None) -> Path:
+    return _source(paths.bells_dir(), name or DEFAULT_BELL, "bell")
+
+
+def ambience_source(name: str) -> Path:
+    return _source(paths.ambience_dir(), name, "ambience")
+
+
+def sound_digest(source: Path) -> str:
+    """Changes when the sound file does: part of every render's cache key."""
+    stat = source.stat()
+    return hashlib.sha256(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
+def decoded_bell(name: str | None, cache_root: Path) -> Path:
+    """The bell as a 16-bit mono WAV at the session rate, decoded by ffmpeg on first use."""
+    source = bell_source(name)
+    target = cache_root / "sounds" / f"{source.stem}-{sound_digest(source)}-{SESSION_RATE}.wav"
+    if target.exists():
+        return target
+    command = [ffmpeg_or_raise(), "-v", "error", "-nostdin", "-i", str(source)]
+    command += ["-f", "s16le", "-ac", "1", "-ar", str(SESSION_RATE), "-"]
+    result = subprocess.run(command, capture_output=True, check=False)
+    if result.returncode != 0:
+        raise KindredError(f"ffmpeg could not read {source}: {result.stderr.decode(errors='replace').strip()}")
+    frames = result.stdout[: len(result.stdout) // 2 * 2]
+    with atomic_output(target) as handle:
+        handle.write(wav_header(len(frames) // 2))
+        handle.write(frames)
+    return target
+
+
+def asset_errors(script) -> list:
+    """Bells and ambience the script names but audio/ does not have, as errors at their lines."""
+    from app.script import Bell, ScriptError
+
+    errors = []
+    bells = set(bell_names())
+    for _, item in script.items():
+        if isinstance(item, Bell) and item.name and item.name not in bells:
+            suggestion = _closest(item.name, bells)
+            errors.append(
+                ScriptError(item.line, 1, f"unknown bell [bell {item.name}]; available: {', '.join(sorted(bells))}",
+                            f"[bell {suggestion}]" if suggestion else None)
+            )
+    ambience = script.meta.ambience
+    if ambience and ambience != "none" and ambience not in ambience_names():
+        choices = ambience_names()
+        suggestion = _closest(ambience, choices)
+        errors.append(
+            ScriptError(_front_matter_line(script, "ambience"), 1,
+                        f"unknown ambience {ambience!r}; available: {', '.join(choices)} or none", suggestion)
+        )
+    return errors
+
+
+def _closest(name: str, choices) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _front_matter_line(script, key: str) -> int:
+    try:
+        lines = Path(script.source).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if line.startswith(f"{key}:"):
+            return number
+    return 1

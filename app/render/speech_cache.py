@@ -1,0 +1,112 @@
+"""Synthesized utterances, levelled and trimmed, kept by a hash of everything that shapes them.
+
+A second render of the same script synthesizes nothing; editing one sentence re-synthesizes
+only that sentence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from app.files import atomic_output
+from app.render.loudness import level_speech
+from app.render.pcm import SESSION_RATE, frame_count, read_wav, to_session_rate, write_wav
+from app.tts.engine import SpeechEngine, SpeechRequest
+
+#: Raise when the processing below changes, so old clips are not reused.
+PROCESSING_VERSION = 1
+#: Speech is trimmed where it stays below this level: the same threshold silence is measured at.
+TRIM_THRESHOLD_DB = -50.0
+EDGE_FADE_SECONDS = 0.003
+
+
+class SpeechCache:
+    def __init__(self, folder: Path, engine: SpeechEngine, voice: str | None, rate: int):
+        self.folder = Path(folder)
+        self.engine = engine
+        self.voice = voice or engine.default_voice()
+        self.rate = rate
+
+    def path_for(self, text: str) -> Path:
+        identity = "\0".join([self.engine.engine_id, self.voice, str(self.rate), text, str(PROCESSING_VERSION)])
+        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+        return self.folder / digest[:2] / f"{digest[2:34]}.wav"
+
+    def missing(self, texts: Iterable[str]) -> list[str]:
+        unique = dict.fromkeys(texts)
+        return [text for text in unique if not self.path_for(text).exists()]
+
+    def frames(self, text: str) -> int:
+        return frame_count(self.path_for(text))
+
+    def fill(
+        self,
+        texts: Iterable[str],
+        on_progress: Callable[[int, int], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+    ) -> int:
+        """Synthesize and process every text not yet cached; returns how many were made.
+
+        Processing (levelling, trimming) runs on a thread while the voice works on the next
+        utterances, so the two overlap.
+        """
+        todo = self.missing(texts)
+        if not todo:
+            return 0
+        self.folder.mkdir(parents=True, exist_ok=True)
+        raw_dir = Path(tempfile.mkdtemp(prefix="raw-", dir=self.folder))
+        requests = [
+            SpeechRequest(text, raw_dir / f"{index}.wav", self.voice, self.rate) for index, text in enumerate(todo)
+        ]
+        done = 0
+        try:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                futures = []
+
+                def finished(index: int) -> None:
+                    futures.append(pool.submit(self._store, requests[index]))
+
+                self.engine.synthesize(requests, on_done=finished, should_cancel=should_cancel)
+                for future in futures:
+                    future.result()
+                    done += 1
+                    if on_progress:
+                        on_progress(done, len(todo))
+        finally:
+            for leftover in raw_dir.iterdir():
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+            with contextlib.suppress(OSError):
+                raw_dir.rmdir()
+        return len(todo)
+
+    def _store(self, request: SpeechRequest) -> None:
+        samples, rate = read_wav(request.out_path)
+        clip = trim_silence(level_speech(to_session_rate(samples, rate), SESSION_RATE))
+        with atomic_output(self.path_for(request.text)) as handle:
+            write_wav(handle, clip)
+        os.unlink(request.out_path)
+
+
+def trim_silence(samples: np.ndarray, threshold_db: float = TRIM_THRESHOLD_DB) -> np.ndarray:
+    """Cut the voice's own leading and trailing quiet, so pauses between utterances are exact."""
+    threshold = 10 ** (threshold_db / 20)
+    loud = np.flatnonzero(np.abs(samples) > threshold)
+    if len(loud) == 0:
+        return samples[:0]
+    clip = samples[loud[0] : loud[-1] + 1].copy()
+    # A few ms of fade keep the cut from clicking; the signal there is already near silence.
+    fade = min(len(clip) // 2, int(EDGE_FADE_SECONDS * SESSION_RATE))
+    if fade:
+        ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+        clip[:fade] *= ramp
+        clip[-fade:] *= ramp[::-1]
+    return clip
