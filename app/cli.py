@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shutil
 import sys
 import time
@@ -31,7 +32,7 @@ def _duration(text: str) -> float:
         seconds = parse_duration(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"invalid length {text!r}: {error}") from None
-    if seconds <= 0 or seconds > MAX_LENGTH_SECONDS:
+    if not 1 <= seconds <= MAX_LENGTH_SECONDS:
         raise argparse.ArgumentTypeError(f"invalid length {text!r}: choose between 1s and 3h")
     return seconds
 
@@ -44,6 +45,13 @@ def _rate(text: str) -> int:
     if not 60 <= value <= 400:
         raise argparse.ArgumentTypeError(f"invalid rate {value}: choose between 60 and 400 words per minute")
     return value
+
+
+def _wav_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() != ".wav":
+        raise argparse.ArgumentTypeError(f"the output must be a .wav file, not {path.name or text!r}")
+    return path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)")
     render.add_argument("--voice", help="voice id (see `kindred voices`)")
     render.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
-    render.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.wav")
+    render.add_argument("-o", "--output", required=True, type=_wav_path, metavar="OUT.wav")
 
     commands.add_parser("voices", help="list the voices this computer can speak with")
     commands.add_parser("doctor", help="check the voice, ffmpeg, audio output and data folders")
@@ -79,6 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except KindredError as error:
         print(f"{error.title}: {error.explanation}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        # A folder Kindred needs (data, cache) is missing or unwritable: say which, not a traceback.
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"Could not use a file: {where}{error.strerror or error}. Run `kindred doctor` to check Kindred's folders.",
+              file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
@@ -162,21 +176,36 @@ def _render(args: argparse.Namespace) -> int:
         print(errors.format(), file=sys.stderr)
         return EXIT_FAILURE
     output: Path = args.output
-    if output.suffix.lower() != ".wav":
-        print(f"kindred: the output must be a .wav file, not {output.name!r}", file=sys.stderr)
-        return EXIT_USAGE
+    _check_output(output)  # before rendering, which can take minutes
     bar = ProgressDisplay(sys.stderr)
     started = time.perf_counter()
-    with contextlib.closing(create_engine()) as engine:
-        result = render_session(
-            script, engine, length=args.length, voice=args.voice, rate=args.rate or DEFAULT_RATE_WPM, progress=bar.update
-        )
-    bar.finish()
+    try:
+        with contextlib.closing(create_engine()) as engine:
+            result = render_session(
+                script, engine, length=args.length, voice=args.voice, rate=args.rate or DEFAULT_RATE_WPM, progress=bar.update
+            )
+    finally:
+        bar.finish()  # so that an error starts on a line of its own
     copy_wav(result.wav_path, output)
     length = format_duration(round(result.timeline["length"]))
     source = "from the cache" if result.from_cache else f"in {time.perf_counter() - started:.1f} s"
     print(f"Wrote {output} ({length}, {script.meta.title}) {source}")
     return EXIT_OK
+
+
+def _check_output(output: Path) -> None:
+    """Refuses an output path that cannot be written, with the reason a person can act on."""
+    from app.render.export import ExportError
+
+    if os.path.isdir(output):
+        raise ExportError(f"{output} is a folder. Give a file name ending in .wav.")
+    folder = output.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent  # copy_wav creates the missing folders below the nearest existing one
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise ExportError(f"{folder} is a file, not a folder, so {output} cannot be written. Choose another folder.")
+    if os.path.isdir(folder) and not os.access(folder, os.W_OK | os.X_OK):
+        raise ExportError(f"Kindred may not write to {folder}. Choose another folder.")
 
 
 class ProgressDisplay:

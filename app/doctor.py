@@ -64,7 +64,10 @@ def check_audio_output() -> Check:
         return Check("audio output", True, f"{platform.system()} provides its own audio output")
     pactl = shutil.which("pactl")
     if pactl:
-        result = subprocess.run([pactl, "list", "short", "sinks"], capture_output=True, text=True, timeout=10, check=False)
+        try:
+            result = subprocess.run([pactl, "list", "short", "sinks"], capture_output=True, text=True, timeout=10, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            result = subprocess.CompletedProcess([pactl], returncode=1, stdout="")  # fall back to the sockets below
         sinks = [line.split("\t")[1] for line in result.stdout.splitlines() if "\t" in line]
         if result.returncode == 0 and sinks:
             return Check("audio output", True, f"{len(sinks)} output(s): {', '.join(sinks)}")
@@ -87,8 +90,24 @@ def check_folder(name: str, folder: Path) -> Check:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".kindred-doctor-"):
             pass
     except OSError as error:
+        blocker = _file_in_the_way(folder)
+        if blocker is not None:
+            return Check(
+                name,
+                False,
+                f"{folder} cannot be created because {blocker} is a file, not a folder: "
+                "move that file away or set KINDRED_HOME to another folder",
+            )
         return Check(name, False, f"{folder} is not writable ({error.strerror}): fix its permissions or set KINDRED_HOME")
     return Check(name, True, str(folder))
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest existing path at or above `folder` when it is not a folder (mkdir says only "File exists")."""
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate):
+            return None if candidate.is_dir() else candidate
+    return None
 
 
 def check_sounds() -> Check:

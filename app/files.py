@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,24 +13,41 @@ from typing import BinaryIO
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[BinaryIO]:
-    """Yield a binary file in the target's folder; on success fsync and rename it into place.
+def atomic_output(path: Path, stage_elsewhere: bool = False) -> Iterator[BinaryIO]:
+    """Yield a binary file; on success fsync it and rename it into place as `path`.
 
-    On any exception (cancel included) the temporary file is removed and the target is untouched.
+    On any exception (cancel included) the target is untouched and the temporary file removed.
+    With `stage_elsewhere` the file is written in the system's temporary folder, so that even
+    a process killed mid-write leaves nothing in the target's folder (used for caches, which
+    other processes read while this one writes).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    stage = None if stage_elsewhere else path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=stage)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        _move_into_place(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def _move_into_place(tmp_name: str, path: Path) -> None:
+    try:
+        os.replace(tmp_name, path)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        # The temporary folder is on another disk (often a RAM disk): copy beside the
+        # target first, so the final step is still a rename.
+        with atomic_output(path) as handle, open(tmp_name, "rb") as source:
+            shutil.copyfileobj(source, handle, length=1 << 20)
+        os.unlink(tmp_name)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

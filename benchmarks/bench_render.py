@@ -9,13 +9,8 @@ Prints one table.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -24,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.render import render_session, utterances_of  # noqa: E402
-from app.render.pcm import SESSION_RATE  # noqa: E402
 from app.script import load_script  # noqa: E402
 from app.tts import Pyttsx3Engine  # noqa: E402
 from app.tts.engine import DEFAULT_RATE_WPM  # noqa: E402
@@ -47,7 +41,17 @@ def espeak_floor(script_path: Path, voice: str, workdir: Path) -> float:
     text_file.write_text(text, "utf-8")
     started = time.perf_counter()
     subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(DEFAULT_RATE_WPM), "-f", str(text_file), "-w", str(workdir / "floor.wav")],
+        [
+            "espeak-ng",
+            "-v",
+            voice,
+            "-s",
+            str(DEFAULT_RATE_WPM),
+            "-f",
+            str(text_file),
+            "-w",
+            str(workdir / "floor.wav"),
+        ],
         check=True,
         capture_output=True,
     )
@@ -58,7 +62,6 @@ def pydub_way(timeline: dict, cache_root: Path, voice: str, workdir: Path) -> fl
     """The same clips and silences, joined the way most pydub code does it."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from pydub import AudioSegment
     from app.render.session import _bell_paths_for_benchmark  # noqa: F401  (not used; see below)
 
     raise NotImplementedError

@@ -72,7 +72,11 @@ def test_shared_helpers_import_no_package():
     offenders = []
     for path, parts in _modules():
         if len(parts) == 1 and parts[0] in SHARED:
-            offenders += [f"{path.name} imports {n}" for n in _imports(path) if n.startswith("app.") and n.split(".")[1] not in SHARED]
+            offenders += [
+                f"{path.name} imports {n}"
+                for n in _imports(path)
+                if n.startswith("app.") and n.split(".")[1] not in SHARED
+            ]
     assert offenders == []
 
 
@@ -84,5 +88,7 @@ def test_headless_commands_do_not_load_qt():
         "    main(['list'])\n"
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=APP.parent, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=APP.parent, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -34,13 +34,18 @@ def _load(path: Path, origin: Origin) -> LibraryEntry:
     except ScriptErrors as problems:
         return LibraryEntry(path, origin, None, problems.errors)
     except OSError as error:
-        return LibraryEntry(path, origin, None, (ScriptError(1, 1, f"cannot read the file: {error.strerror}"),))
+        return LibraryEntry(
+            path, origin, None, (ScriptError(1, 1, f"cannot read the file: {error.strerror}"),)
+        )
 
 
 def load_catalogue(bundled_dir: Path | None = None, user_dir: Path | None = None) -> list[LibraryEntry]:
     """Bundled scripts first, then the user's, each sorted by title; broken files are kept with their errors."""
     entries: list[LibraryEntry] = []
-    for folder, origin in ((bundled_dir or paths.bundled_scripts_dir(), "bundled"), (user_dir or paths.user_library_dir(), "user")):
+    for folder, origin in (
+        (bundled_dir or paths.bundled_scripts_dir(), "bundled"),
+        (user_dir or paths.user_library_dir(), "user"),
+    ):
         if not folder.is_dir():
             continue
         found = [_load(path, origin) for path in sorted(folder.glob("*.md"))]

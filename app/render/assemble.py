@@ -33,7 +33,7 @@ def assemble_session(
         if should_cancel is not None and should_cancel():
             raise RenderCancelled()
 
-    with atomic_output(out_path) as handle:
+    with atomic_output(out_path, stage_elsewhere=True) as handle:
         handle.write(wav_header(timeline.total_frames, timeline.rate))
         for event in timeline.events:
             check_cancel()

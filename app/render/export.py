@@ -22,5 +22,7 @@ def copy_wav(source: Path, target: Path) -> None:
         raise ExportError(f"Kindred may not write to {target.parent}. Choose another folder.") from None
     except OSError as error:
         if error.errno == errno.ENOSPC:
-            raise ExportError(f"The disk holding {target.parent} is full. Free some space or choose another folder.") from None
+            raise ExportError(
+                f"The disk holding {target.parent} is full. Free some space or choose another folder."
+            ) from None
         raise ExportError(f"{target}: {error.strerror}. Choose another folder or file name.") from None

@@ -77,7 +77,9 @@ def render_session(
         )
     except SpeechCancelled as cancelled:
         raise RenderCancelled() from cancelled
-    bells = {item.name: decoded_bell(item.name, cache_root) for _, item in script.items() if isinstance(item, Bell)}
+    bells = {
+        item.name: decoded_bell(item.name, cache_root) for _, item in script.items() if isinstance(item, Bell)
+    }
 
     timeline = plan_timeline(
         script,

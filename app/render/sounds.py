@@ -67,9 +67,11 @@ def decoded_bell(name: str | None, cache_root: Path) -> Path:
     command += ["-f", "s16le", "-ac", "1", "-ar", str(SESSION_RATE), "-"]
     result = subprocess.run(command, capture_output=True, check=False)
     if result.returncode != 0:
-        raise KindredError(f"ffmpeg could not read {source}: {result.stderr.decode(errors='replace').strip()}")
+        raise KindredError(
+            f"ffmpeg could not read {source}: {result.stderr.decode(errors='replace').strip()}"
+        )
     frames = result.stdout[: len(result.stdout) // 2 * 2]
-    with atomic_output(target) as handle:
+    with atomic_output(target, stage_elsewhere=True) as handle:
         handle.write(wav_header(len(frames) // 2))
         handle.write(frames)
     return target
@@ -85,16 +87,24 @@ def asset_errors(script) -> list:
         if isinstance(item, Bell) and item.name and item.name not in bells:
             suggestion = _closest(item.name, bells)
             errors.append(
-                ScriptError(item.line, 1, f"unknown bell [bell {item.name}]; available: {', '.join(sorted(bells))}",
-                            f"[bell {suggestion}]" if suggestion else None)
+                ScriptError(
+                    item.line,
+                    1,
+                    f"unknown bell [bell {item.name}]; available: {', '.join(sorted(bells))}",
+                    f"[bell {suggestion}]" if suggestion else None,
+                )
             )
     ambience = script.meta.ambience
     if ambience and ambience != "none" and ambience not in ambience_names():
         choices = ambience_names()
         suggestion = _closest(ambience, choices)
         errors.append(
-            ScriptError(_front_matter_line(script, "ambience"), 1,
-                        f"unknown ambience {ambience!r}; available: {', '.join(choices)} or none", suggestion)
+            ScriptError(
+                _front_matter_line(script, "ambience"),
+                1,
+                f"unknown ambience {ambience!r}; available: {', '.join(choices)} or none",
+                suggestion,
+            )
         )
     return errors
 

@@ -36,7 +36,9 @@ class SpeechCache:
         self.rate = rate
 
     def path_for(self, text: str) -> Path:
-        identity = "\0".join([self.engine.engine_id, self.voice, str(self.rate), text, str(PROCESSING_VERSION)])
+        identity = "\0".join(
+            [self.engine.engine_id, self.voice, str(self.rate), text, str(PROCESSING_VERSION)]
+        )
         digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
         return self.folder / digest[:2] / f"{digest[2:34]}.wav"
 
@@ -62,9 +64,12 @@ class SpeechCache:
         if not todo:
             return 0
         self.folder.mkdir(parents=True, exist_ok=True)
-        raw_dir = Path(tempfile.mkdtemp(prefix="raw-", dir=self.folder))
+        # The voice's raw output goes to the system's temporary folder: a render killed
+        # mid-way leaves only finished clips in the cache, never raw or partial files.
+        raw_dir = Path(tempfile.mkdtemp(prefix="kindred-speech-"))
         requests = [
-            SpeechRequest(text, raw_dir / f"{index}.wav", self.voice, self.rate) for index, text in enumerate(todo)
+            SpeechRequest(text, raw_dir / f"{index}.wav", self.voice, self.rate)
+            for index, text in enumerate(todo)
         ]
         done = 0
         try:
@@ -91,7 +96,7 @@ class SpeechCache:
     def _store(self, request: SpeechRequest) -> None:
         samples, rate = read_wav(request.out_path)
         clip = trim_silence(level_speech(to_session_rate(samples, rate), SESSION_RATE))
-        with atomic_output(self.path_for(request.text)) as handle:
+        with atomic_output(self.path_for(request.text), stage_elsewhere=True) as handle:
             write_wav(handle, clip)
         os.unlink(request.out_path)
 

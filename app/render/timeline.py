@@ -71,7 +71,12 @@ class Timeline:
 
 def utterances_of(script: Script) -> list[str]:
     """Every sentence the voice must speak, in order (the same text may repeat)."""
-    return [sentence for _, item in script.items() if isinstance(item, Speech) for sentence in split_sentences(item.text)]
+    return [
+        sentence
+        for _, item in script.items()
+        if isinstance(item, Speech)
+        for sentence in split_sentences(item.text)
+    ]
 
 
 def plan_timeline(
@@ -123,7 +128,14 @@ def _natural_events(script, sentence_frames, bell_frames, rate) -> list[Event]:
                 if index:
                     events.append(Event("gap", 0, frames(SENTENCE_GAP), section_index))
                 events.append(
-                    Event("speech", 0, sentence_frames(sentence), section_index, text=sentence, paragraph=paragraph)
+                    Event(
+                        "speech",
+                        0,
+                        sentence_frames(sentence),
+                        section_index,
+                        text=sentence,
+                        paragraph=paragraph,
+                    )
                 )
             paragraph += 1
             previous_sound, pause_since_sound = "speech", False

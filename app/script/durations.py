@@ -56,8 +56,7 @@ def _shown(text: str, limit: int = 40) -> str:
 
 def parse_duration(text: str) -> float:
     """Seconds for a duration like `1m30s`. Raises DurationError (a ValueError)."""
-    value = _parse_exact(text)
-    return float(value)
+    return float(_parse_exact(text))
 
 
 def _parse_exact(text: str) -> Decimal:
@@ -87,10 +86,7 @@ def _parse_exact(text: str) -> Decimal:
                 if position < len(stripped):
                     raise DurationError(text, f"unexpected {stripped[position]!r}")
                 raise DurationError(
-                    text,
-                    "it has no unit"
-                    if position == number.end() and number.start() == 0
-                    else "the last number has no unit",
+                    text, "it has no unit" if number.start() == 0 else "the last number has no unit"
                 )
             if unit not in _UNITS:
                 raise DurationError(

@@ -8,7 +8,6 @@ written back to text and parsed again compares equal to the original.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class Comment:
     line: int = field(default=0, compare=False)
 
 
-Item = Union[Speech, Pause, Bell, Comment]
+Item = Speech | Pause | Bell | Comment
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_PAUSE_SECONDS = 3600
 MAX_LENGTH_SECONDS = 3 * 3600
 
+# Pure-Python YAML reads about 100 KB a second; a front matter holds a few short fields,
+# so a huge one is a mistake that should not freeze the editor for seconds.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+
 FIELDS = ("title", "summary", "theme", "tags", "durations", "ambience")
 DIRECTIVES = ("pause", "bell")
 
@@ -127,6 +131,8 @@ def _kind(value: Any) -> str:
         return "a set of fields"
     if isinstance(value, str):
         return "text"
+    if isinstance(value, bytes):
+        return "binary data"
     return f"a {type(value).__name__}"
 
 
@@ -209,8 +215,17 @@ class _Parser:
                 opening + 1, 1, "the front matter is never closed: add a line --- after its last field"
             )
             return None, None
-        meta = self.meta(lines[opening + 1 : closing], opening + 1, closing + 1)
-        return meta, closing + 1
+        yaml_lines = lines[opening + 1 : closing]
+        size = sum(len(line) + 1 for line in yaml_lines)
+        if size > MAX_FRONT_MATTER_CHARS:
+            self.error(
+                opening + 1,
+                1,
+                f"the front matter is {size:,} characters long, more than the limit of "
+                f"{MAX_FRONT_MATTER_CHARS:,}: keep it to a few short fields and end it with a line ---",
+            )
+            return None, closing + 1
+        return self.meta(yaml_lines, opening + 1, closing + 1), closing + 1
 
     def meta(self, yaml_lines: list[str], opening_line: int, closing_line: int) -> Meta | None:
         loaded = self.load_yaml(yaml_lines, opening_line, closing_line)

@@ -660,3 +660,17 @@ def test_an_empty_ambience_is_no_ambience():
     assert (
         body("Breathe.\n").meta == parse_script(HEAD.replace("---\n", "---\nambience: ''\n", 1) + "Hi.").meta
     )
+
+
+def test_a_huge_front_matter_is_refused_without_reading_it():
+    from app.script.parser import MAX_FRONT_MATTER_CHARS
+
+    filler = "# padding\n" * (MAX_FRONT_MATTER_CHARS // 10 + 1)
+    started = time.monotonic()
+    errors = errors_of("---\n" + filler + "title: T\nsummary: S\ntheme: t\n---\n[paws 5s]\n")
+    assert time.monotonic() - started < 1
+    assert [place(error) for error in errors] == [(1, 1), (6560, 1)]
+    size = len(filler) + len("title: T\nsummary: S\ntheme: t\n")
+    assert errors[0].message.startswith(
+        f"the front matter is {size:,} characters long, more than the limit of 65,536"
+    )
