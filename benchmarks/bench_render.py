@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -19,56 +20,61 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.render import render_session, utterances_of  # noqa: E402
+from app.render.sounds import decoded_bell  # noqa: E402
+from app.render.speech_cache import SpeechCache  # noqa: E402
 from app.script import load_script  # noqa: E402
 from app.tts import Pyttsx3Engine  # noqa: E402
 from app.tts.engine import DEFAULT_RATE_WPM  # noqa: E402
 
 SCRIPT = ROOT / "scripts" / "choosing-compassion.md"
+MINUTES = 30
 
 
-def cold_render(script_path: Path, minutes: float, cache_root: Path) -> tuple[float, dict, Path]:
-    script = load_script(script_path)
+def kindred_cold_render(cache_root: Path) -> tuple[float, dict, str]:
+    """Seconds for a whole cold render, voice start-up included, as a user waits for it."""
+    script = load_script(SCRIPT)
     started = time.perf_counter()
     with Pyttsx3Engine() as engine:
-        result = render_session(script, engine, length=minutes * 60, cache_root=cache_root)
+        result = render_session(script, engine, length=MINUTES * 60, cache_root=cache_root)
         voice = engine.default_voice()
-    return time.perf_counter() - started, {"voice": voice, "result": result}, result.wav_path
+    return time.perf_counter() - started, result.timeline, voice
 
 
-def espeak_floor(script_path: Path, voice: str, workdir: Path) -> float:
-    text = "\n\n".join(utterances_of(load_script(script_path)))
+def espeak_floor(voice: str, workdir: Path) -> float:
+    """The espeak-ng command alone, speaking all the script's text into one WAV."""
     text_file = workdir / "spoken.txt"
-    text_file.write_text(text, "utf-8")
+    text_file.write_text("\n\n".join(utterances_of(load_script(SCRIPT))), "utf-8")
     started = time.perf_counter()
-    subprocess.run(
-        [
-            "espeak-ng",
-            "-v",
-            voice,
-            "-s",
-            str(DEFAULT_RATE_WPM),
-            "-f",
-            str(text_file),
-            "-w",
-            str(workdir / "floor.wav"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    command = ["espeak-ng", "-v", voice, "-s", str(DEFAULT_RATE_WPM), "-f", str(text_file)]
+    subprocess.run([*command, "-w", str(workdir / "floor.wav")], check=True, capture_output=True)
     return time.perf_counter() - started
 
 
 def pydub_way(timeline: dict, cache_root: Path, voice: str, workdir: Path) -> float:
-    """The same clips and silences, joined the way most pydub code does it."""
+    """The same finished clips and silences, joined with `AudioSegment +` as most pydub code does."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-    from app.render.session import _bell_paths_for_benchmark  # noqa: F401  (not used; see below)
+        warnings.simplefilter("ignore")  # pydub warns about ffmpeg even for WAV
+        from pydub import AudioSegment
 
-    raise NotImplementedError
+    with Pyttsx3Engine(workers=1) as engine:
+        clips = SpeechCache(cache_root / "speech", engine, voice, DEFAULT_RATE_WPM)
+        sounds = [(cue["start"], cue["end"], clips.path_for(cue["text"])) for cue in timeline["cues"]]
+    sounds += [(bell["start"], bell["end"], decoded_bell(bell["name"], cache_root)) for bell in timeline["bells"]]
+    sounds.sort()
+    started = time.perf_counter()
+    session = AudioSegment.empty()
+    cursor = 0.0
+    for start, end, path in sounds:
+        session += AudioSegment.silent(duration=(start - cursor) * 1000, frame_rate=timeline["sample_rate"])
+        session += AudioSegment.from_wav(path)
+        cursor = end
+    session += AudioSegment.silent(duration=(timeline["length"] - cursor) * 1000, frame_rate=timeline["sample_rate"])
+    session.export(workdir / "pydub.wav", format="wav").close()
+    return time.perf_counter() - started
 
 
-def memory_of_render(minutes: float) -> int:
-    """Peak resident memory (KiB) of a process rendering one session from a cold cache."""
+def peak_memory_of_render(minutes: int) -> tuple[int, float]:
+    """Peak resident memory (MiB) of a fresh process rendering one session from a cold cache."""
     code = f"""
 import resource, sys, tempfile
 sys.path.insert(0, {str(ROOT)!r})
@@ -80,5 +86,36 @@ with tempfile.TemporaryDirectory() as cache, Pyttsx3Engine() as engine:
     render_session(load_script({str(SCRIPT)!r}), engine, length={minutes * 60}, cache_root=Path(cache))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
+    started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(result.stdout.strip().splitlines()[-1])
+    return int(result.stdout.strip().splitlines()[-1]) // 1024, time.perf_counter() - started
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        kindred, timeline, voice = kindred_cold_render(workdir / "cache")
+        floor = espeak_floor(voice, workdir)
+        pydub = pydub_way(timeline, workdir / "cache", voice, workdir)
+    memory_10, _ = peak_memory_of_render(10)
+    memory_60, _ = peak_memory_of_render(60)
+    speech = sum(cue["end"] - cue["start"] for cue in timeline["cues"])
+
+    rows = [
+        ("script", f"{SCRIPT.name}, {MINUTES} min, {len(timeline['cues'])} utterances, {speech:.0f} s of speech", ""),
+        ("(a) floor: espeak-ng command, same text", f"{floor:.2f} s", ""),
+        ("Kindred cold render (voice start included)", f"{kindred:.2f} s", f"{kindred / floor:.2f}x floor (target <= 3x)"),
+        ("(b) pydub AudioSegment + of the same clips", f"{pydub:.2f} s", f"Kindred {pydub / kindred:.1f}x faster (target >= 10x)"),
+        ("peak memory, 10-minute render", f"{memory_10} MiB", ""),
+        ("peak memory, 60-minute render", f"{memory_60} MiB", f"{memory_60 / memory_10:.2f}x (target <= 1.25x)"),
+    ]
+    width = max(len(row[0]) for row in rows)
+    print(f"{'measure':<{width}}  {'value':<12}  comparison")
+    print("-" * (width + 50))
+    for name, value, comparison in rows:
+        print(f"{name:<{width}}  {value:<12}  {comparison}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -57,12 +57,13 @@ def block_powers(samples: np.ndarray, rate: int, weighted: np.ndarray | None = N
     """Mean square of the K-weighted signal in 400 ms blocks overlapping by 75%."""
     if weighted is None:
         weighted = k_weighted(samples, rate)
-    block, step = int(0.4 * rate), int(0.1 * rate)
-    if len(weighted) < block:
-        return np.array([np.mean(weighted**2)]) if len(weighted) else np.array([])
-    squares = np.concatenate([[0.0], np.cumsum(weighted**2)])
-    starts = np.arange(0, len(weighted) - block + 1, step)
-    return (squares[starts + block] - squares[starts]) / block
+    step = max(1, round(0.1 * rate))
+    steps = len(weighted) // step
+    if steps < 4:
+        return np.array([np.mean(np.square(weighted, dtype=np.float64))]) if len(weighted) else np.array([])
+    # Sums over 100 ms steps, then four neighbouring steps make one 400 ms block.
+    quarter = np.square(weighted[: steps * step], dtype=np.float64).reshape(steps, step).sum(axis=1)
+    return (quarter[:-3] + quarter[1:-2] + quarter[2:-1] + quarter[3:]) / (4 * step)
 
 
 def _lufs(power: float) -> float:
@@ -105,64 +106,50 @@ def true_peak_db(samples: np.ndarray) -> float:
     if len(candidates) > 256:
         candidates = candidates[np.argsort(magnitude[candidates])[-256:]]
     half = 24
-    padded = np.pad(samples.astype(np.float64), half)
-    windows = padded[candidates[:, None] + np.arange(2 * half + 1)]
+    offsets = np.clip(candidates[:, None] + np.arange(-half, half + 1), 0, len(samples) - 1)
+    windows = samples[offsets].astype(np.float64)
     oversampled = resample_poly(windows, 4, 1, axis=1)[:, 4 * (half // 2) : -4 * (half // 2)]
     peak = max(sample_peak, float(np.abs(oversampled).max()))
     return 20 * np.log10(peak)
 
 
-def _limiter_window(rate: int) -> int:
-    return 2 * max(3, int(0.005 * rate)) + 1
-
-
-def _peak_envelope(samples: np.ndarray, rate: int) -> np.ndarray:
-    # Twice the window: the max over one window, spread once more so that the gain, which
-    # falls as the envelope rises, dips over the whole window before each peak.
-    return maximum_filter1d(np.abs(samples), size=2 * _limiter_window(rate) - 1)
-
-
-def _gain_curve(envelope: np.ndarray, gain: float, rate: int, ceiling_db: float) -> np.ndarray | None:
-    """A look-ahead limiter's gain for a signal scaled by `gain`; None when nothing exceeds the ceiling."""
-    ceiling = np.float32(10 ** (ceiling_db / 20) / gain)
-    if float(envelope.max(initial=0.0)) <= ceiling:
-        return None
-    raw = np.minimum(np.float32(1.0), ceiling / np.maximum(envelope, np.float32(1e-9)))
-    # Smoothing a curve whose dips were widened first keeps it below what each peak needs.
-    return uniform_filter1d(raw, size=_limiter_window(rate))
-
-
 def limit_peaks(samples: np.ndarray, rate: int, ceiling_db: float = LIMIT_CEILING_DB) -> np.ndarray:
-    curve = _gain_curve(_peak_envelope(samples, rate), 1.0, rate, ceiling_db)
-    return samples if curve is None else (samples * curve).astype(np.float32)
+    """A look-ahead peak limiter: the gain dips smoothly over a few ms around each peak above the ceiling.
+
+    Peaks above the ceiling are rare in levelled speech, so only the stretches around them are
+    processed; the rest of the signal is left exactly as it was.
+    """
+    ceiling = np.float32(10 ** (ceiling_db / 20))
+    over = np.flatnonzero(np.abs(samples) > ceiling)
+    if len(over) == 0:
+        return samples
+    window = 2 * max(3, int(0.005 * rate)) + 1
+    reach = 2 * window
+    out = samples.copy()
+    breaks = np.flatnonzero(np.diff(over) > 2 * reach) + 1
+    for group in np.split(over, breaks):
+        lo, hi = max(0, int(group[0]) - reach), min(len(samples), int(group[-1]) + reach + 1)
+        stretch = samples[lo:hi]
+        # The envelope is spread over two windows, so that after smoothing over one window the
+        # gain is still low enough at every peak.
+        envelope = maximum_filter1d(np.abs(stretch), size=2 * window - 1)
+        gain = np.minimum(np.float32(1.0), ceiling / np.maximum(envelope, np.float32(1e-9)))
+        out[lo:hi] = stretch * uniform_filter1d(gain, size=window)
+    return out
 
 
 def level_speech(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> np.ndarray:
     """Bring one utterance to the target loudness without letting its peaks clip."""
     samples = samples.astype(np.float32)
-    weighted = k_weighted(samples, rate)
-    loudness = integrated_from_powers(block_powers(samples, rate, weighted))
+    loudness = integrated_loudness(samples, rate)
     if not np.isfinite(loudness):
         return samples
-    envelope = _peak_envelope(samples, rate)
-    gain_db = target_lufs - loudness
-    gain = np.float32(10 ** (gain_db / 20))
-    curve = None
-    # Limiting lowers the loudness a little, so the gain is raised and the limiter run again.
-    # The limiter's gain moves slowly next to the K-weighting filter's response, so the
-    # limited loudness is estimated from the weighted signal times that gain curve.
-    for _ in range(3):
-        gain = np.float32(10 ** (gain_db / 20))
-        curve = _gain_curve(envelope, float(gain), rate, LIMIT_CEILING_DB)
-        if curve is None:
-            break
-        estimate = integrated_from_powers(block_powers(samples, rate, weighted * (gain * curve)))
-        error = target_lufs - estimate
-        if abs(error) < 0.15:
-            break
-        gain_db += error
-    levelled = samples * gain if curve is None else samples * (gain * curve)
-    # Inter-sample peaks the limiter could not see: lower the whole utterance a little.
+    levelled = limit_peaks(samples * np.float32(10 ** ((target_lufs - loudness) / 20)), rate)
+    # The limiter took a little loudness off the peaks: give it back once. That lifts the
+    # limited peaks by the same fraction of a dB, which the true-peak check below allows for.
+    shortfall = target_lufs - integrated_loudness(levelled, rate)
+    if shortfall > 0.05:
+        levelled = levelled * np.float32(10 ** (shortfall / 20))
     peak = true_peak_db(levelled)
     if peak > -1.2:
         levelled = levelled * np.float32(10 ** ((-1.2 - peak) / 20))

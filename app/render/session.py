@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,17 +70,19 @@ def render_session(
     cache = SpeechCache(cache_root / "speech", engine, voice, rate)
     sentences = utterances_of(script)
     report(0.0, "Preparing the voice")
-    try:
-        made = cache.fill(
-            sentences,
-            on_progress=lambda done, total: report(SYNTHESIS_SHARE * done / total, "Speaking the script"),
-            should_cancel=should_cancel,
-        )
-    except SpeechCancelled as cancelled:
-        raise RenderCancelled() from cancelled
-    bells = {
-        item.name: decoded_bell(item.name, cache_root) for _, item in script.items() if isinstance(item, Bell)
-    }
+    bell_names = {item.name for _, item in script.items() if isinstance(item, Bell)}
+    # ffmpeg decodes the bells while the voice speaks.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        decoding = {name: pool.submit(decoded_bell, name, cache_root) for name in bell_names}
+        try:
+            made = cache.fill(
+                sentences,
+                on_progress=lambda done, total: report(SYNTHESIS_SHARE * done / total, "Speaking the script"),
+                should_cancel=should_cancel,
+            )
+        except SpeechCancelled as cancelled:
+            raise RenderCancelled() from cancelled
+        bells = {name: future.result() for name, future in decoding.items()}
 
     timeline = plan_timeline(
         script,
