@@ -55,7 +55,9 @@ def _wav_path(text: str) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kindred", description="Guided compassion meditations, spoken by your computer's own voices.")
+    parser = _Parser(
+        prog="kindred", description="Guided compassion meditations, spoken by your computer's own voices."
+    )
     parser.add_argument("--version", action="version", version=f"kindred {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -66,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser("render", help="render a script to a WAV file")
     render.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
-    render.add_argument("--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)")
+    render.add_argument(
+        "--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)"
+    )
     render.add_argument("--voice", help="voice id (see `kindred voices`)")
     render.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
     render.add_argument("-o", "--output", required=True, type=_wav_path, metavar="OUT.wav")
@@ -91,8 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         # A folder Kindred needs (data, cache) is missing or unwritable: say which, not a traceback.
         where = f"{error.filename}: " if error.filename else ""
-        print(f"Could not use a file: {where}{error.strerror or error}. Run `kindred doctor` to check Kindred's folders.",
-              file=sys.stderr)
+        print(
+            f"Could not use a file: {where}{error.strerror or error}. "
+            "Run `kindred doctor` to check Kindred's folders.",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
@@ -124,8 +131,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from app.script import ScriptErrors, load_script
     from app.render.sounds import asset_errors
+    from app.script import ScriptErrors, load_script
 
     failed = False
     for name in args.files:
@@ -157,18 +164,16 @@ def _resolve_script(name: str):
         return load_script(path)
     entry = find_entry(name, load_catalogue())
     if entry is None:
-        raise KindredError(f"“{name}” is neither a file nor a script in the library. See `kindred list`.", "No such script")
+        raise KindredError(
+            f"“{name}” is neither a file nor a script in the library. See `kindred list`.", "No such script"
+        )
     if entry.script is None:
         raise ScriptErrors(entry.errors, str(entry.path))
     return entry.script
 
 
 def _render(args: argparse.Namespace) -> int:
-    from app.render import render_session
-    from app.render.export import copy_wav
     from app.script import ScriptErrors, format_duration
-    from app.tts import create_engine
-    from app.tts.engine import DEFAULT_RATE_WPM
 
     try:
         script = _resolve_script(args.script)
@@ -177,12 +182,24 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     output: Path = args.output
     _check_output(output)  # before rendering, which can take minutes
+
+    # Imported only now: the audio stack takes a second to load, and a mistake above should not wait for it.
+    from app.render import render_session
+    from app.render.export import copy_wav
+    from app.tts import create_engine
+    from app.tts.engine import DEFAULT_RATE_WPM
+
     bar = ProgressDisplay(sys.stderr)
     started = time.perf_counter()
     try:
         with contextlib.closing(create_engine()) as engine:
             result = render_session(
-                script, engine, length=args.length, voice=args.voice, rate=args.rate or DEFAULT_RATE_WPM, progress=bar.update
+                script,
+                engine,
+                length=args.length,
+                voice=args.voice,
+                rate=args.rate or DEFAULT_RATE_WPM,
+                progress=bar.update,
             )
     finally:
         bar.finish()  # so that an error starts on a line of its own
@@ -195,17 +212,18 @@ def _render(args: argparse.Namespace) -> int:
 
 def _check_output(output: Path) -> None:
     """Refuses an output path that cannot be written, with the reason a person can act on."""
-    from app.render.export import ExportError
-
+    title = "Could not save the file"  # as app.render.export.ExportError, without loading the audio stack
     if os.path.isdir(output):
-        raise ExportError(f"{output} is a folder. Give a file name ending in .wav.")
+        raise KindredError(f"{output} is a folder. Give a file name ending in .wav.", title)
     folder = output.parent
     while not os.path.lexists(folder) and folder != folder.parent:
         folder = folder.parent  # copy_wav creates the missing folders below the nearest existing one
     if os.path.exists(folder) and not os.path.isdir(folder):
-        raise ExportError(f"{folder} is a file, not a folder, so {output} cannot be written. Choose another folder.")
+        raise KindredError(
+            f"{folder} is a file, not a folder, so {output} cannot be written. Choose another folder.", title
+        )
     if os.path.isdir(folder) and not os.access(folder, os.W_OK | os.X_OK):
-        raise ExportError(f"Kindred may not write to {folder}. Choose another folder.")
+        raise KindredError(f"Kindred may not write to {folder}. Choose another folder.", title)
 
 
 class ProgressDisplay:

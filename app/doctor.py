@@ -53,9 +53,13 @@ def check_ffmpeg() -> Check:
 
     found = find_ffmpeg()
     if found is None:
-        return Check("ffmpeg", False, f"not found: {_install_hint('ffmpeg')}, or `pip install imageio-ffmpeg`")
+        return Check(
+            "ffmpeg", False, f"not found: {_install_hint('ffmpeg')}, or `pip install imageio-ffmpeg`"
+        )
     program, origin = found
-    return Check("ffmpeg", True, f"{program} ({'from the system' if origin == 'system' else 'from imageio-ffmpeg'})")
+    return Check(
+        "ffmpeg", True, f"{program} ({'from the system' if origin == 'system' else 'from imageio-ffmpeg'})"
+    )
 
 
 def check_audio_output() -> Check:
@@ -65,14 +69,19 @@ def check_audio_output() -> Check:
     pactl = shutil.which("pactl")
     if pactl:
         try:
-            result = subprocess.run([pactl, "list", "short", "sinks"], capture_output=True, text=True, timeout=10, check=False)
+            result = subprocess.run(
+                [pactl, "list", "short", "sinks"], capture_output=True, text=True, timeout=10, check=False
+            )
         except (OSError, subprocess.TimeoutExpired):
-            result = subprocess.CompletedProcess([pactl], returncode=1, stdout="")  # fall back to the sockets below
+            # pactl is broken or hangs: fall back to looking for the sound server's sockets below.
+            result = subprocess.CompletedProcess([pactl], returncode=1, stdout="")
         sinks = [line.split("\t")[1] for line in result.stdout.splitlines() if "\t" in line]
         if result.returncode == 0 and sinks:
             return Check("audio output", True, f"{len(sinks)} output(s): {', '.join(sinks)}")
         if result.returncode == 0:
-            return Check("audio output", False, "the sound server has no outputs: connect speakers or headphones")
+            return Check(
+                "audio output", False, "the sound server has no outputs: connect speakers or headphones"
+            )
     runtime = Path(os.environ.get("XDG_RUNTIME_DIR", f"/run/user/{os.getuid()}"))
     if (runtime / "pulse" / "native").exists() or (runtime / "pipewire-0").exists():
         return Check("audio output", True, f"a sound server is running ({runtime})")
@@ -98,12 +107,16 @@ def check_folder(name: str, folder: Path) -> Check:
                 f"{folder} cannot be created because {blocker} is a file, not a folder: "
                 "move that file away or set KINDRED_HOME to another folder",
             )
-        return Check(name, False, f"{folder} is not writable ({error.strerror}): fix its permissions or set KINDRED_HOME")
+        return Check(
+            name,
+            False,
+            f"{folder} is not writable ({error.strerror}): fix its permissions or set KINDRED_HOME",
+        )
     return Check(name, True, str(folder))
 
 
 def _file_in_the_way(folder: Path) -> Path | None:
-    """The nearest existing path at or above `folder` when it is not a folder (mkdir says only "File exists")."""
+    """The nearest existing path at or above `folder` if it is a file (mkdir says only "File exists")."""
     for candidate in (folder, *folder.parents):
         if os.path.lexists(candidate):
             return None if candidate.is_dir() else candidate
@@ -126,7 +139,9 @@ def check_library() -> Check:
     broken = [entry for entry in entries if entry.script is None]
     if broken:
         names = ", ".join(str(entry.path) for entry in broken)
-        return Check("library", False, f"{len(broken)} script(s) with errors: {names}; run `kindred check` on them")
+        return Check(
+            "library", False, f"{len(broken)} script(s) with errors: {names}; run `kindred check` on them"
+        )
     return Check("library", True, f"{len(entries)} scripts")
 
 

@@ -37,6 +37,12 @@ def atomic_output(path: Path, stage_elsewhere: bool = False) -> Iterator[BinaryI
         raise
 
 
+def move_file_atomically(source: Path, target: Path) -> None:
+    """Rename a finished file into place, copying first when it lives on another disk."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    _move_into_place(str(source), Path(target))
+
+
 def _move_into_place(tmp_name: str, path: Path) -> None:
     try:
         os.replace(tmp_name, path)

@@ -77,7 +77,9 @@ def fake_voice(monkeypatch):
     monkeypatch.setenv("KINDRED_ENGINE", "fake")
 
 
-def kindred(*args: str | Path, engine: str | None = "fake", timeout: float = 120) -> subprocess.CompletedProcess:
+def kindred(
+    *args: str | Path, engine: str | None = "fake", timeout: float = 120
+) -> subprocess.CompletedProcess:
     """Runs `python -m app ARGS` from the project root, in this test's KINDRED_HOME."""
     env = dict(os.environ)
     env.pop("KINDRED_ENGINE", None)
@@ -126,11 +128,23 @@ def test_no_arguments_prints_help_and_succeeds():
     [
         pytest.param(["bogus"], "invalid choice: 'bogus'", id="unknown-command"),
         pytest.param(["render", BUNDLED], "required: -o/--output", id="missing-output"),
-        pytest.param(["render", BUNDLED, "--length", "ten", "-o", "out.wav"], "invalid length 'ten'", id="bad-length"),
-        pytest.param(["render", BUNDLED, "--length", "0s", "-o", "out.wav"], "invalid length '0s'", id="zero-length"),
-        pytest.param(["render", BUNDLED, "--rate", "fast", "-o", "out.wav"], "invalid rate 'fast'", id="rate-not-a-number"),
-        pytest.param(["render", BUNDLED, "--rate", "1000", "-o", "out.wav"], "between 60 and 400", id="rate-too-high"),
-        pytest.param(["render", BUNDLED, "-o", "out.mp3"], "must be a .wav file, not 'out.mp3'", id="mp3-output"),
+        pytest.param(
+            ["render", BUNDLED, "--length", "ten", "-o", "out.wav"], "invalid length 'ten'", id="bad-length"
+        ),
+        pytest.param(
+            ["render", BUNDLED, "--length", "0s", "-o", "out.wav"], "invalid length '0s'", id="zero-length"
+        ),
+        pytest.param(
+            ["render", BUNDLED, "--rate", "fast", "-o", "out.wav"],
+            "invalid rate 'fast'",
+            id="rate-not-a-number",
+        ),
+        pytest.param(
+            ["render", BUNDLED, "--rate", "1000", "-o", "out.wav"], "between 60 and 400", id="rate-too-high"
+        ),
+        pytest.param(
+            ["render", BUNDLED, "-o", "out.mp3"], "must be a .wav file, not 'out.mp3'", id="mp3-output"
+        ),
         pytest.param(["check"], "required: FILE", id="check-without-files"),
     ],
 )
@@ -352,7 +366,8 @@ def test_render_of_an_unknown_library_name_fails_clearly(tmp_path):
     result = kindred("render", "no-such-meditation", "-o", out)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "No such script: “no-such-meditation” is neither a file nor a script in the library. See `kindred list`."
+        "No such script: “no-such-meditation” is neither a file nor a script in the library. "
+        "See `kindred list`."
     ]
     assert not out.exists()
 

@@ -3,67 +3,67 @@
 Levelling each utterance to the same loudness makes every voice and every sentence equally
 loud; since silence falls below the measure's gates, a session of levelled utterances
 measures close to the same target as a whole.
+
+Only numpy is used here: these functions run in every speech worker, and importing
+scipy.signal alone takes about a second, longer than speaking a whole session.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
-from scipy.ndimage import maximum_filter1d, uniform_filter1d
-from scipy.signal import bilinear, resample_poly, sosfilt
+from numpy.lib.stride_tricks import sliding_window_view
 
 TARGET_LUFS = -16.0
 #: Sample-peak ceiling of the limiter; inter-sample peaks add up to ~1 dB, and the
 #: target is a true peak of at most -1 dBTP.
 LIMIT_CEILING_DB = -2.5
+#: Where the final true-peak check lowers an utterance, with a little margin below -1 dBTP.
+TRUE_PEAK_LIMIT_DB = -1.2
 ABSOLUTE_GATE_LUFS = -70.0
+OVERSAMPLING = 4
 
 
-def _k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The two K-weighting stages (high shelf, then high pass), designed for any rate."""
-    # Analog prototypes from BS.1770's 48 kHz coefficients, matched through the bilinear
-    # transform, so 22050 Hz input is weighted the same way.
-    shelf_gain_db, shelf_freq, shelf_q = 3.99984385397, 1681.97445095, 0.7071752369554193
-    highpass_freq, highpass_q = 38.1354709, 0.500327037325
-    gain = 10 ** (shelf_gain_db / 20)
-    w0 = 2 * np.pi * shelf_freq
-    shelf_b = [gain, np.sqrt(gain) * w0 / shelf_q, w0 * w0]
-    shelf_a = [1.0, w0 / shelf_q, w0 * w0]
-    w1 = 2 * np.pi * highpass_freq
-    highpass_b = [1.0, 0.0, 0.0]
-    highpass_a = [1.0, w1 / highpass_q, w1 * w1]
-    stages = []
-    for b, a, freq in ((shelf_b, shelf_a, shelf_freq), (highpass_b, highpass_a, highpass_freq)):
-        # Pre-warp so the corner frequency lands where it should after the transform.
-        warp = (2 * np.pi * freq) / (2 * rate * np.tan(np.pi * freq / rate))
-        b_scaled = [b[0] * warp**2, b[1] * warp, b[2]] if len(b) == 3 else b
-        a_scaled = [a[0] * warp**2, a[1] * warp, a[2]]
-        stages.append(bilinear(b_scaled, a_scaled, fs=rate))
-    return stages
+@lru_cache(maxsize=8)
+def _k_weighting_power(rate: int, size: int) -> np.ndarray:
+    """|H(f)|² of the K-weighting filter (BS.1770's shelf and high pass) at the rfft bins of `size`."""
+    frequencies = np.fft.rfftfreq(size, 1.0 / rate)
+    s = 2j * np.pi * frequencies
+    # The filter's analog prototypes; BS.1770 gives them as 48 kHz biquads, which these match.
+    shelf_gain = 10 ** (3.99984385397 / 20)
+    w0, q0 = 2 * np.pi * 1681.97445095, 0.7071752369554193
+    shelf = (shelf_gain * s**2 + np.sqrt(shelf_gain) * w0 / q0 * s + w0**2) / (s**2 + w0 / q0 * s + w0**2)
+    w1, q1 = 2 * np.pi * 38.1354709, 0.500327037325
+    highpass = s**2 / (s**2 + w1 / q1 * s + w1**2)
+    return np.abs(shelf * highpass) ** 2
 
 
-_FILTERS: dict[int, np.ndarray] = {}
+def step_powers(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Mean square of the K-weighted signal in consecutive 100 ms steps.
 
-
-def k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
-    if rate not in _FILTERS:
-        sections = []
-        for b, a in _k_weighting(rate):
-            sections.append(np.concatenate([b / a[0], a / a[0]]))
-        _FILTERS[rate] = np.array(sections)
-    return sosfilt(_FILTERS[rate], samples)
-
-
-def block_powers(samples: np.ndarray, rate: int, weighted: np.ndarray | None = None) -> np.ndarray:
-    """Mean square of the K-weighted signal in 400 ms blocks overlapping by 75%."""
-    if weighted is None:
-        weighted = k_weighted(samples, rate)
+    Measured in the frequency domain (Parseval): the spectrum of each step weighted by the
+    filter's power response. The filter's memory (a few ms) across step edges is the only
+    difference from filtering in time, well under 0.1 LU for speech.
+    """
     step = max(1, round(0.1 * rate))
-    steps = len(weighted) // step
-    if steps < 4:
-        return np.array([np.mean(np.square(weighted, dtype=np.float64))]) if len(weighted) else np.array([])
-    # Sums over 100 ms steps, then four neighbouring steps make one 400 ms block.
-    quarter = np.square(weighted[: steps * step], dtype=np.float64).reshape(steps, step).sum(axis=1)
-    return (quarter[:-3] + quarter[1:-2] + quarter[2:-1] + quarter[3:]) / (4 * step)
+    steps = len(samples) // step
+    if steps == 0:
+        return np.array([])
+    frames = samples[: steps * step].astype(np.float64).reshape(steps, step)
+    spectrum = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    weights = _k_weighting_power(rate, step).copy()
+    # Parseval for a real signal: the bins other than DC and Nyquist stand for two.
+    weights[1 : (step + 1) // 2] *= 2
+    return spectrum @ weights / (step * step)
+
+
+def block_powers(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Mean square of the K-weighted signal in 400 ms blocks overlapping by 75%."""
+    quarter = step_powers(samples, rate)
+    if len(quarter) < 4:
+        return np.array([quarter.mean()]) if len(quarter) else np.array([])
+    return (quarter[:-3] + quarter[1:-2] + quarter[2:-1] + quarter[3:]) / 4
 
 
 def _lufs(power: float) -> float:
@@ -86,12 +86,24 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     return integrated_from_powers(block_powers(samples, rate))
 
 
+@lru_cache(maxsize=1)
+def _fractional_delay_kernels(half_width: int = 16) -> np.ndarray:
+    """Windowed-sinc kernels that interpolate a signal at 1/4, 2/4 and 3/4 of a sample."""
+    taps = np.arange(-half_width + 1, half_width + 1)
+    kernels = []
+    for phase in range(1, OVERSAMPLING):
+        offset = phase / OVERSAMPLING
+        positions = taps - offset
+        window = np.cos(np.pi * positions / (2 * half_width)) ** 2  # tapers to zero at the edges
+        kernels.append(np.sinc(positions) * window)
+    return np.array(kernels)
+
+
 def true_peak_db(samples: np.ndarray) -> float:
     """Peak after 4x oversampling, as the true-peak meters of BS.1770 estimate it.
 
-    Inter-sample peaks stay within a few dB of the sample peaks next to them, so only short
-    stretches around the loudest samples are oversampled: the result is the same, and it
-    costs a fraction of oversampling the whole utterance.
+    Inter-sample peaks sit next to the largest samples, so only the neighbourhoods of the
+    loudest local maxima are interpolated: the result is the same at a fraction of the cost.
     """
     if len(samples) == 0:
         return float("-inf")
@@ -99,18 +111,30 @@ def true_peak_db(samples: np.ndarray) -> float:
     sample_peak = float(magnitude.max())
     if sample_peak == 0:
         return float("-inf")
-    # Local maxima within 6 dB of the peak; the 256 loudest are plenty to find the top.
     interior = magnitude[1:-1]
     is_local_max = (interior >= magnitude[:-2]) & (interior >= magnitude[2:])
     candidates = np.flatnonzero(is_local_max & (interior >= sample_peak * 10 ** (-6 / 20))) + 1
     if len(candidates) > 256:
         candidates = candidates[np.argsort(magnitude[candidates])[-256:]]
-    half = 24
-    offsets = np.clip(candidates[:, None] + np.arange(-half, half + 1), 0, len(samples) - 1)
-    windows = samples[offsets].astype(np.float64)
-    oversampled = resample_poly(windows, 4, 1, axis=1)[:, 4 * (half // 2) : -4 * (half // 2)]
-    peak = max(sample_peak, float(np.abs(oversampled).max()))
+    kernels = _fractional_delay_kernels()
+    half = kernels.shape[1] // 2
+    # Interpolate between each candidate and its two neighbours: positions t-1 .. t+1.
+    starts = (candidates[:, None] + np.arange(-1, 1)).ravel()
+    offsets = np.clip(starts[:, None] + np.arange(-half + 1, half + 1), 0, len(samples) - 1)
+    between = samples[offsets].astype(np.float64) @ kernels.T
+    peak = max(sample_peak, float(np.abs(between).max(initial=0.0)))
     return 20 * np.log10(peak)
+
+
+def _moving_max(values: np.ndarray, size: int) -> np.ndarray:
+    padded = np.pad(values, size // 2, mode="edge")
+    return sliding_window_view(padded, size).max(axis=1)
+
+
+def _moving_mean(values: np.ndarray, size: int) -> np.ndarray:
+    padded = np.pad(values, size // 2, mode="edge")
+    sums = np.concatenate([[0.0], np.cumsum(padded, dtype=np.float64)])
+    return ((sums[size:] - sums[:-size]) / size).astype(np.float32)
 
 
 def limit_peaks(samples: np.ndarray, rate: int, ceiling_db: float = LIMIT_CEILING_DB) -> np.ndarray:
@@ -132,9 +156,9 @@ def limit_peaks(samples: np.ndarray, rate: int, ceiling_db: float = LIMIT_CEILIN
         stretch = samples[lo:hi]
         # The envelope is spread over two windows, so that after smoothing over one window the
         # gain is still low enough at every peak.
-        envelope = maximum_filter1d(np.abs(stretch), size=2 * window - 1)
+        envelope = _moving_max(np.abs(stretch), 2 * window - 1)
         gain = np.minimum(np.float32(1.0), ceiling / np.maximum(envelope, np.float32(1e-9)))
-        out[lo:hi] = stretch * uniform_filter1d(gain, size=window)
+        out[lo:hi] = stretch * _moving_mean(gain, window)
     return out
 
 
@@ -151,6 +175,6 @@ def level_speech(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUF
     if shortfall > 0.05:
         levelled = levelled * np.float32(10 ** (shortfall / 20))
     peak = true_peak_db(levelled)
-    if peak > -1.2:
-        levelled = levelled * np.float32(10 ** ((-1.2 - peak) / 20))
+    if peak > TRUE_PEAK_LIMIT_DB:
+        levelled = levelled * np.float32(10 ** ((TRUE_PEAK_LIMIT_DB - peak) / 20))
     return levelled.astype(np.float32)

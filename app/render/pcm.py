@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from scipy.signal import resample_poly
 
 #: Every clip, bell and session is 16-bit mono at this rate: espeak-ng's own output rate,
 #: so the common case needs no resampling and a 30-minute session stays under 80 MB.
@@ -39,6 +38,9 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 def to_session_rate(samples: np.ndarray, rate: int) -> np.ndarray:
     if rate == SESSION_RATE:
         return samples
+    # Only voices other than espeak-ng need this; scipy.signal takes a second to import.
+    from scipy.signal import resample_poly
+
     divisor = np.gcd(rate, SESSION_RATE)
     return resample_poly(samples, SESSION_RATE // divisor, rate // divisor).astype(np.float32)
 

@@ -6,17 +6,15 @@ only that sentence.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from app.files import atomic_output
+from app.files import move_file_atomically
 from app.render.loudness import level_speech
 from app.render.pcm import SESSION_RATE, frame_count, read_wav, to_session_rate, write_wav
 from app.tts.engine import SpeechEngine, SpeechRequest
@@ -57,8 +55,8 @@ class SpeechCache:
     ) -> int:
         """Synthesize and process every text not yet cached; returns how many were made.
 
-        Processing (levelling, trimming) runs on a thread while the voice works on the next
-        utterances, so the two overlap.
+        Processing (levelling, trimming) runs where the voice runs, in its worker processes,
+        so it is spread over the machine's cores.
         """
         todo = self.missing(texts)
         if not todo:
@@ -71,34 +69,35 @@ class SpeechCache:
             SpeechRequest(text, raw_dir / f"{index}.wav", self.voice, self.rate)
             for index, text in enumerate(todo)
         ]
+        requests = [
+            SpeechRequest(text, raw_dir / f"{index}.wav", self.voice, self.rate, postprocess=PROCESS_CLIP)
+            for index, text in enumerate(todo)
+        ]
         done = 0
+
+        def finished(index: int) -> None:
+            nonlocal done
+            move_file_atomically(requests[index].out_path, self.path_for(requests[index].text))
+            done += 1
+            if on_progress:
+                on_progress(done, len(todo))
+
         try:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                futures = []
-
-                def finished(index: int) -> None:
-                    futures.append(pool.submit(self._store, requests[index]))
-
-                self.engine.synthesize(requests, on_done=finished, should_cancel=should_cancel)
-                for future in futures:
-                    future.result()
-                    done += 1
-                    if on_progress:
-                        on_progress(done, len(todo))
+            self.engine.synthesize(requests, on_done=finished, should_cancel=should_cancel)
         finally:
-            for leftover in raw_dir.iterdir():
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
-            with contextlib.suppress(OSError):
-                raw_dir.rmdir()
+            shutil.rmtree(raw_dir, ignore_errors=True)
         return len(todo)
 
-    def _store(self, request: SpeechRequest) -> None:
-        samples, rate = read_wav(request.out_path)
-        clip = trim_silence(level_speech(to_session_rate(samples, rate), SESSION_RATE))
-        with atomic_output(self.path_for(request.text), stage_elsewhere=True) as handle:
-            write_wav(handle, clip)
-        os.unlink(request.out_path)
+
+#: Levelling and trimming run inside the engine's worker processes, in parallel (see SpeechRequest).
+PROCESS_CLIP = "app.render.speech_cache:process_clip_file"
+
+
+def process_clip_file(path: str) -> None:
+    """Turn the voice's raw WAV into a cache clip, in place: session rate, levelled, trimmed."""
+    samples, rate = read_wav(Path(path))
+    clip = trim_silence(level_speech(to_session_rate(samples, rate), SESSION_RATE))
+    write_wav(Path(path), clip)
 
 
 def trim_silence(samples: np.ndarray, threshold_db: float = TRIM_THRESHOLD_DB) -> np.ndarray:

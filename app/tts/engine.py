@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,10 @@ class SpeechRequest:
     out_path: Path
     voice: str | None = None
     rate: int = DEFAULT_RATE_WPM
+    #: An importable "module:function" called with the finished WAV's path, to rewrite it in
+    #: place before it is handed over. It runs in whichever process synthesized the file, so
+    #: CPU-heavy processing (levelling) runs in parallel where the engine has worker processes.
+    postprocess: str | None = None
 
 
 class SpeechError(KindredError):
@@ -35,6 +41,12 @@ class SpeechError(KindredError):
 
 class NoVoiceError(SpeechError):
     title = "No voice is installed"
+
+
+def load_postprocess(spec: str) -> Callable[[str], None]:
+    """The function named by a SpeechRequest's `postprocess` ("package.module:function")."""
+    module_name, _, function_name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)
 
 
 class SpeechCancelled(Exception):

@@ -15,7 +15,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.tts.engine import DEFAULT_RATE_WPM, SpeechCancelled, SpeechError, SpeechRequest, Voice
+from app.tts.engine import (
+    DEFAULT_RATE_WPM,
+    SpeechCancelled,
+    SpeechError,
+    SpeechRequest,
+    Voice,
+    load_postprocess,
+)
 
 SAMPLE_RATE = 22050
 LEAD_SILENCE_S = 0.120
@@ -79,6 +86,8 @@ class FakeEngine:
             if self.delay:
                 time.sleep(self.delay)
             _write_wav(Path(request.out_path), render(request.text, voice, request.rate))
+            if request.postprocess:
+                load_postprocess(request.postprocess)(str(request.out_path))
             self.synthesized.append(request.text)
             if on_done is not None:
                 on_done(index)

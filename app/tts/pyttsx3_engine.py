@@ -302,6 +302,7 @@ class Pyttsx3Engine:
             "rate": int(job.request.rate),
             "path": str(tmp),
             "timeout": timeout,
+            "postprocess": job.request.postprocess,
         }
         job.attempts += 1
         worker.job, worker.tmp_path, worker.job_timeout = job, tmp, timeout

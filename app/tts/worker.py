@@ -12,7 +12,8 @@ Protocol: one JSON object per line, both ways (see pyttsx3_engine.py for the par
     parent → worker:
         {"op": "voices", "id": 1}
         {"op": "say", "id": 2, "text": "...", "voice": "gmw/en-us", "rate": 150,
-         "path": "/cache/x.part-123.wav", "timeout": 9.5}
+         "path": "/cache/x.part-123.wav", "timeout": 9.5,
+         "postprocess": "package.module:function" or null}   (applied to the finished file)
     worker → parent, one reply per request, with the same id:
         {"id": 1, "ok": true, "voices": [["gmw/en-us", "English (America)", "en-us"], ...]}
         {"id": 2, "ok": true}                         (path is a complete WAV file)
@@ -33,7 +34,10 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from typing import Any, BinaryIO
+
+from app.tts.engine import load_postprocess
 
 # How often to look at the file while waiting for it; pyttsx3 itself sleeps 10 ms per
 # runAndWait, so 1 ms keeps the wait well below that.
@@ -164,6 +168,7 @@ class _Speaker:
         self.voice_ids = {v[0] for v in self.voices}
         self.voice: str | None = None
         self.rate: int | None = None
+        self.postprocessors: dict[str, Callable[[str], None]] = {}
         # espeak synthesizes on its own thread and writes the file after runAndWait has
         # returned; the 'finished-utterance' event marks the end.
         self.finished = threading.Event()
@@ -236,11 +241,22 @@ class _Speaker:
                 if done and os.path.exists(path):
                     _to_wav_if_aiff(path)
                 if _is_complete_wav(path):
-                    return {"ok": True}
+                    return self._postprocess(request.get("postprocess"), path)
                 if done:
                     time.sleep(_POLL_S)  # the event came first: look at the file again shortly
             if time.monotonic() > deadline:
                 return {"ok": False, "kind": "failed", "error": f"no complete file after {timeout:.1f} s"}
+
+
+    def _postprocess(self, spec: str | None, path: str) -> dict[str, Any]:
+        if spec:
+            try:
+                if spec not in self.postprocessors:
+                    self.postprocessors[spec] = load_postprocess(spec)
+                self.postprocessors[spec](path)
+            except Exception as exc:
+                return {"ok": False, "kind": "failed", "error": f"processing the speech failed: {exc}"}
+        return {"ok": True}
 
 
 def _shorten_espeak_loop_sleep() -> None:
