@@ -62,7 +62,9 @@ def pydub_way(timeline: dict, cache_root: Path, voice: str, workdir: Path) -> fl
     with Pyttsx3Engine(workers=1) as engine:
         clips = SpeechCache(cache_root / "speech", engine, voice, DEFAULT_RATE_WPM)
         sounds = [(cue["start"], cue["end"], clips.path_for(cue["text"])) for cue in timeline["cues"]]
-    sounds += [(bell["start"], bell["end"], decoded_bell(bell["name"], cache_root)) for bell in timeline["bells"]]
+    sounds += [
+        (bell["start"], bell["end"], decoded_bell(bell["name"], cache_root)) for bell in timeline["bells"]
+    ]
     sounds.sort()
     started = time.perf_counter()
     session = AudioSegment.empty()
@@ -71,7 +73,9 @@ def pydub_way(timeline: dict, cache_root: Path, voice: str, workdir: Path) -> fl
         session += AudioSegment.silent(duration=(start - cursor) * 1000, frame_rate=timeline["sample_rate"])
         session += AudioSegment.from_wav(path)
         cursor = end
-    session += AudioSegment.silent(duration=(timeline["length"] - cursor) * 1000, frame_rate=timeline["sample_rate"])
+    session += AudioSegment.silent(
+        duration=(timeline["length"] - cursor) * 1000, frame_rate=timeline["sample_rate"]
+    )
     session.export(workdir / "pydub.wav", format="wav").close()
     return time.perf_counter() - started
 
@@ -105,12 +109,28 @@ def main() -> int:
     speech = sum(cue["end"] - cue["start"] for cue in timeline["cues"])
 
     rows = [
-        ("script", f"{SCRIPT.name}, {MINUTES} min, {len(timeline['cues'])} utterances, {speech:.0f} s of speech", ""),
+        (
+            "script",
+            f"{SCRIPT.name}, {MINUTES} min, {len(timeline['cues'])} utterances, {speech:.0f} s of speech",
+            "",
+        ),
         ("(a) floor: espeak-ng command, same text", f"{floor:.2f} s", ""),
-        ("Kindred cold render (voice start included)", f"{kindred:.2f} s", f"{kindred / floor:.2f}x floor (target <= 3x)"),
-        ("(b) pydub AudioSegment + of the same clips", f"{pydub:.2f} s", f"Kindred {pydub / kindred:.1f}x faster (target >= 10x)"),
+        (
+            "Kindred cold render (voice start included)",
+            f"{kindred:.2f} s",
+            f"{kindred / floor:.2f}x floor (target <= 3x)",
+        ),
+        (
+            "(b) pydub AudioSegment + of the same clips",
+            f"{pydub:.2f} s",
+            f"Kindred {pydub / kindred:.1f}x faster (target >= 10x)",
+        ),
         ("peak memory, 10-minute render", f"{memory_10} MiB", MEMORY_SCRIPT.name),
-        ("peak memory, 60-minute render", f"{memory_60} MiB", f"{memory_60 / memory_10:.2f}x (target <= 1.25x)"),
+        (
+            "peak memory, 60-minute render",
+            f"{memory_60} MiB",
+            f"{memory_60 / memory_10:.2f}x (target <= 1.25x)",
+        ),
     ]
     width = max(len(row[0]) for row in rows)
     print(f"{'measure':<{width}}  {'value':<12}  comparison")

@@ -214,10 +214,6 @@ def test_check_refuses_an_unknown_bell_and_names_the_real_ones(tmp_path, capsys)
     assert "small-gong" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/render/sounds.py _closest (difflib cutoff 0.6) finds no match for 'gongg' vs 'small-gong'",
-)
 def test_check_suggests_the_nearest_bell(tmp_path, capsys):
     path = write(tmp_path / "bell.md", UNKNOWN_BELL)
     assert main(["check", str(path)]) == 1

@@ -40,7 +40,7 @@ def _load(path: Path, origin: Origin) -> LibraryEntry:
 
 
 def load_catalogue(bundled_dir: Path | None = None, user_dir: Path | None = None) -> list[LibraryEntry]:
-    """Bundled scripts first, then the user's, each sorted by title; broken files are kept with their errors."""
+    """Bundled scripts, then the user's, each sorted by title; broken files are kept with their errors."""
     entries: list[LibraryEntry] = []
     for folder, origin in (
         (bundled_dir or paths.bundled_scripts_dir(), "bundled"),

@@ -18,6 +18,8 @@ def copy_wav(source: Path, target: Path) -> None:
     try:
         with atomic_output(target) as handle, open(source, "rb") as reader:
             shutil.copyfileobj(reader, handle, length=1 << 20)
+    except (FileExistsError, NotADirectoryError):
+        raise ExportError(f"{target.parent} is not a folder. Choose a folder to save into.") from None
     except PermissionError:
         raise ExportError(f"Kindred may not write to {target.parent}. Choose another folder.") from None
     except OSError as error:

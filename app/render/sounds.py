@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ from app.errors import KindredError
 from app.files import atomic_output
 from app.render.ffmpeg import ffmpeg_or_raise
 from app.render.pcm import SESSION_RATE, wav_header
+from app.script import Bell, Script, ScriptError
 
 DEFAULT_BELL = "singing-bowl"
 SOUND_SUFFIXES = (".ogg", ".opus", ".flac", ".wav")
@@ -77,53 +79,54 @@ def decoded_bell(name: str | None, cache_root: Path) -> Path:
     return target
 
 
-def asset_errors(script) -> list:
-    """Bells and ambience the script names but audio/ does not have, as errors at their lines."""
-    from app.script import Bell, ScriptError
-
+def asset_errors(script: Script) -> list[ScriptError]:
+    """Bells and ambience the script names but audio/ does not have, as errors at their places."""
     errors = []
-    bells = set(bell_names())
+    bells = bell_names()
+    source_lines = _source_lines(script)
     for _, item in script.items():
         if isinstance(item, Bell) and item.name and item.name not in bells:
-            suggestion = _closest(item.name, bells)
+            suggestion = closest_name(item.name, bells)
+            line_text = source_lines[item.line - 1] if 0 < item.line <= len(source_lines) else ""
             errors.append(
                 ScriptError(
                     item.line,
-                    1,
-                    f"unknown bell [bell {item.name}]; available: {', '.join(sorted(bells))}",
+                    line_text.find("[") + 1 or 1,
+                    f"unknown bell [bell {item.name}]; the bells are {', '.join(bells)}",
                     f"[bell {suggestion}]" if suggestion else None,
                 )
             )
     ambience = script.meta.ambience
-    if ambience and ambience != "none" and ambience not in ambience_names():
-        choices = ambience_names()
-        suggestion = _closest(ambience, choices)
+    choices = ambience_names()
+    if ambience and ambience != "none" and ambience not in choices:
+        line = next((n for n, text in enumerate(source_lines[1:], 2) if text.startswith("ambience:")), 1)
         errors.append(
             ScriptError(
-                _front_matter_line(script, "ambience"),
+                line,
                 1,
-                f"unknown ambience {ambience!r}; available: {', '.join(choices)} or none",
-                suggestion,
+                f"unknown ambience {ambience!r}; choose one of {', '.join(choices)}, or none",
+                closest_name(ambience, choices),
             )
         )
     return errors
 
 
-def _closest(name: str, choices) -> str | None:
-    import difflib
-
-    matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+def closest_name(name: str, choices: list[str]) -> str | None:
+    """The likeliest intended name: a close spelling, or a name that contains a part of it."""
+    matches = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    if matches:
+        return matches[0]
+    stem = name.strip("-").lower()
+    for choice in choices:
+        parts = choice.split("-")
+        if any(part and (part in stem or stem in part) for part in parts if len(part) >= 3):
+            return choice
+    matches = difflib.get_close_matches(name, choices, n=1, cutoff=0.4)
     return matches[0] if matches else None
 
 
-def _front_matter_line(script, key: str) -> int:
+def _source_lines(script: Script) -> list[str]:
     try:
-        lines = Path(script.source).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 1
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            break
-        if line.startswith(f"{key}:"):
-            return number
-    return 1
+        return Path(script.source).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []

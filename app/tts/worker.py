@@ -247,7 +247,6 @@ class _Speaker:
             if time.monotonic() > deadline:
                 return {"ok": False, "kind": "failed", "error": f"no complete file after {timeout:.1f} s"}
 
-
     def _postprocess(self, spec: str | None, path: str) -> dict[str, Any]:
         if spec:
             try:
