@@ -460,6 +460,10 @@ class Pyttsx3Engine:
         for attempt in (1, 2):
             worker = self._idle_worker()
             assert worker is not None  # no synthesis is running while the lock is held
+            # The voice list comes before any synthesis: let the other workers boot meanwhile,
+            # so they are ready when the first utterances are sent.
+            while len(self._workers) < self.max_workers:
+                self._start_worker()
             deadline = time.monotonic() + self.start_timeout + self.timeout_base
             reason = self._death(worker) if not self._post(worker, {"op": "voices"}) else None
             while reason is None:

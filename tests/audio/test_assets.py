@@ -7,7 +7,6 @@ what is tested is what the app plays, codec included.  `tools/make_audio.py` reg
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -15,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.ndimage import median_filter
+
+from tests.audio_measure import ebur128 as measure_ebur128
 
 AUDIO_DIR = Path(__file__).resolve().parents[2] / "audio"
 SR = 44100
@@ -52,29 +53,7 @@ def decoded(path: Path) -> np.ndarray:
 
 @cache
 def ebur128(path: Path) -> tuple[float, float]:
-    """(integrated loudness in LUFS, true peak in dBTP) from ffmpeg's EBU R128 meter."""
-    err = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            "ebur128=peak=true",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
-    summary = err[err.rfind("Summary:") :]
-    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
-    true_peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+) dBFS", summary)
-    assert integrated and true_peak, f"unparsable ebur128 summary for {path}:\n{summary}"
-    return float(integrated.group(1)), float(true_peak.group(1))
+    return measure_ebur128(path)
 
 
 def rms_db(x: np.ndarray) -> float:

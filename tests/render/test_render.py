@@ -10,7 +10,7 @@ from app.render import LengthError, RenderCancelled, render_session
 from app.render.pcm import SESSION_RATE
 from app.script import load_script, parse_script
 from app.tts import FakeEngine
-from tests.render.audio_measure import ebur128
+from tests.audio_measure import ebur128
 
 SCRIPT = """---
 title: Test Session

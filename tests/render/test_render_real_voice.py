@@ -7,7 +7,7 @@ import pytest
 from app.render import render_session
 from app.script import parse_script
 from app.tts import Pyttsx3Engine
-from tests.render.audio_measure import ebur128, silences
+from tests.audio_measure import ebur128, silences
 
 pytestmark = [
     pytest.mark.realvoice,
