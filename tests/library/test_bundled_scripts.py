@@ -1,0 +1,98 @@
+"""The bundled library: every script parses, is complete, and renders at every length it offers."""
+
+import re
+import wave
+from pathlib import Path
+
+import pytest
+
+from app.library import load_catalogue
+from app.render import render_session, utterances_of
+from app.render.pcm import SESSION_RATE
+from app.render.sounds import asset_errors
+from app.script import Bell, Pause, Speech, format_duration, load_script
+from app.tts import FakeEngine
+
+SCRIPTS = sorted((Path(__file__).resolve().parents[2] / "scripts").glob("*.md"))
+EXCERPT = (
+    Path(__file__).resolve().parents[3] / "shared" / "excerpt" / "compassion-in-intimate-relationships.txt"
+)
+
+
+def test_the_library_has_at_least_ten_guided_scripts_and_a_silent_one():
+    scripts = [load_script(path) for path in SCRIPTS]
+    guided = [s for s in scripts if any(isinstance(item, Speech) for _, item in s.items())]
+    silent = [s for s in scripts if not any(isinstance(item, Speech) for _, item in s.items())]
+    assert len(guided) >= 10
+    assert len(silent) >= 1
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.stem)
+def test_every_script_parses_with_complete_front_matter_and_known_sounds(path):
+    script = load_script(path)
+    meta = script.meta
+    assert meta.title and meta.summary and meta.theme and meta.tags
+    assert meta.durations, "every bundled script offers its lengths"
+    assert asset_errors(script) == []
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.stem)
+def test_every_section_has_speech_or_a_deliberate_silence(path):
+    script = load_script(path)
+    assert len(script.sections) >= 2
+    for section in script.sections:
+        kinds = {type(item) for item in section.items}
+        assert kinds & {Speech, Pause, Bell}, f"section {section.title!r} is empty"
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.stem)
+def test_every_offered_length_renders_to_exactly_that_length(path, tmp_path):
+    script = load_script(path)
+    engine = FakeEngine()
+    for length in script.meta.durations:
+        result = render_session(script, engine, length=length, cache_root=tmp_path)
+        with wave.open(str(result.wav_path)) as reader:
+            assert reader.getnframes() == round(length * SESSION_RATE), format_duration(length)
+        result.wav_path.unlink()  # keeps the test's disk use small
+
+
+def test_sentences_are_distinct_within_each_script():
+    for path in SCRIPTS:
+        sentences = utterances_of(load_script(path))
+        repeated = {s for s in sentences if sentences.count(s) > 1 and len(s.split()) > 3}
+        assert repeated == set(), f"{path.name} repeats {repeated}"
+
+
+@pytest.mark.skipif(not EXCERPT.exists(), reason="the excerpt is not beside this checkout")
+def test_no_script_copies_a_sentence_of_the_excerpt():
+    """Eight consecutive words of the excerpt in a script count as copying."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z']+", text.lower().replace("’", "'"))
+
+    source = words(EXCERPT.read_text("utf-8"))
+    runs = {" ".join(source[i : i + 8]) for i in range(len(source) - 7)}
+    for path in SCRIPTS:
+        spoken = words(" ".join(utterances_of(load_script(path))))
+        copied = [
+            " ".join(spoken[i : i + 8]) for i in range(len(spoken) - 7) if " ".join(spoken[i : i + 8]) in runs
+        ]
+        assert copied == [], f"{path.name} copies the excerpt: {copied[:3]}"
+
+
+def test_print_spoken_words_and_minimum_length_of_each_script(tmp_path, capsys):
+    """Not a check but a report: the numbers the closing note quotes (run with -s to see them)."""
+    engine = FakeEngine()
+    rows = []
+    for entry in load_catalogue():
+        script = entry.script
+        assert script is not None, entry.errors
+        words = sum(len(sentence.split()) for sentence in utterances_of(script))
+        natural = render_session(script, engine, cache_root=tmp_path)  # the sidecar tells the natural length
+        natural.wav_path.unlink()
+        lengths = ", ".join(format_duration(d) for d in script.meta.durations)
+        minimum = natural.timeline["natural_length"]
+        rows.append(f"{script.meta.title:<40} {words:>5} words  min {minimum:7.1f} s  [{lengths}]")
+        assert natural.timeline["natural_length"] <= script.meta.durations[0]
+    with capsys.disabled():
+        print("\n" + "\n".join(rows))
