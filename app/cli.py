@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from app import __version__
+from app.about import ABOUT_TEXT
 from app.errors import KindredError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -56,7 +57,10 @@ def _wav_path(text: str) -> Path:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="kindred", description="Guided compassion meditations, spoken by your computer's own voices."
+        prog="kindred",
+        description="Guided compassion meditations, spoken by your computer's own voices.",
+        epilog=ABOUT_TEXT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kindred {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

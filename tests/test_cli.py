@@ -243,7 +243,8 @@ def test_list_shows_bundled_and_user_scripts_with_their_lengths(kindred_home, ca
     broken = line_of("broken")
     assert re.search(r"\buser\b", broken)
     assert "has errors" in broken and f"kindred check {library / 'broken.md'}" in broken
-    assert lines.index(line_of("Choosing Compassion")) == 0  # bundled first
+    origins = [("user" if re.search(r"\buser\b", line) else "bundled") for line in lines]
+    assert origins == sorted(origins)  # every bundled script before the user's own
 
 
 def test_list_with_only_the_bundled_script(capsys):
