@@ -46,7 +46,10 @@ def to_session_rate(samples: np.ndarray, rate: int) -> np.ndarray:
 
 
 def to_int16_bytes(samples: np.ndarray) -> bytes:
-    return np.clip(np.round(samples * FULL_SCALE), -32768, 32767).astype("<i2").tobytes()
+    scaled = samples * np.float32(FULL_SCALE)
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, -32768, 32767, out=scaled)
+    return scaled.astype("<i2").tobytes()
 
 
 def write_wav(handle: BinaryIO | Path, samples: np.ndarray, rate: int = SESSION_RATE) -> None:
