@@ -120,8 +120,10 @@ def true_peak_db(samples: np.ndarray) -> float:
     half = kernels.shape[1] // 2
     # Interpolate between each candidate and its two neighbours: positions t-1 .. t+1.
     starts = (candidates[:, None] + np.arange(-1, 1)).ravel()
-    offsets = np.clip(starts[:, None] + np.arange(-half + 1, half + 1), 0, len(samples) - 1)
-    between = samples[offsets].astype(np.float64) @ kernels.T
+    # Beyond the ends the signal is silence (repeating the edge sample would invent peaks).
+    padded = np.pad(samples, half)
+    offsets = starts[:, None] + np.arange(-half + 1, half + 1) + half
+    between = padded[offsets].astype(np.float64) @ kernels.T
     peak = max(sample_peak, float(np.abs(between).max(initial=0.0)))
     return 20 * np.log10(peak)
 
