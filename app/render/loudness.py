@@ -137,8 +137,8 @@ def _moving_max(values: np.ndarray, size: int) -> np.ndarray:
     prefix = np.maximum.accumulate(padded, axis=1).ravel()
     suffix = np.maximum.accumulate(padded[:, ::-1], axis=1)[:, ::-1].ravel()
     # A window starting at i spans the end of i's block (suffix) and the start of the next (prefix).
-    starts = np.arange(len(values))
-    return np.maximum(suffix[starts], prefix[starts + size - 1])
+    count = len(values)
+    return np.maximum(suffix[:count], prefix[size - 1 : size - 1 + count])
 
 
 def _moving_mean(values: np.ndarray, size: int) -> np.ndarray:
@@ -148,28 +148,17 @@ def _moving_mean(values: np.ndarray, size: int) -> np.ndarray:
 
 
 def limit_peaks(samples: np.ndarray, rate: int, ceiling_db: float = LIMIT_CEILING_DB) -> np.ndarray:
-    """A look-ahead peak limiter: the gain dips smoothly over a few ms around each peak above the ceiling.
-
-    Peaks above the ceiling are rare in levelled speech, so only the stretches around them are
-    processed (measured: a quarter of the time of the whole signal); the rest stays as it was.
-    """
+    """A look-ahead peak limiter: the gain dips smoothly over a few ms around each peak above the ceiling."""
     ceiling = np.float32(10 ** (ceiling_db / 20))
-    over = np.flatnonzero(np.abs(samples) > ceiling)
-    if len(over) == 0:
+    magnitude = np.abs(samples)
+    if float(magnitude.max(initial=0.0)) <= ceiling:
         return samples
     window = 2 * max(3, int(0.005 * rate)) + 1
-    reach = 2 * window
-    out = samples.copy()
-    breaks = np.flatnonzero(np.diff(over) > 2 * reach) + 1
-    for group in np.split(over, breaks):
-        lo, hi = max(0, int(group[0]) - reach), min(len(samples), int(group[-1]) + reach + 1)
-        stretch = samples[lo:hi]
-        # The envelope is spread over two windows, so that after smoothing over one window the
-        # gain is still low enough at every peak.
-        envelope = _moving_max(np.abs(stretch), 2 * window - 1)
-        gain = np.minimum(np.float32(1.0), ceiling / np.maximum(envelope, np.float32(1e-9)))
-        out[lo:hi] = stretch * _moving_mean(gain, window)
-    return out
+    # The envelope is spread over two windows, so that after smoothing over one window the
+    # gain is still low enough at every peak.
+    envelope = _moving_max(magnitude, 2 * window - 1)
+    gain = np.minimum(np.float32(1.0), ceiling / np.maximum(envelope, np.float32(1e-9)))
+    return samples * _moving_mean(gain, window)
 
 
 def level_speech(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS) -> np.ndarray:
