@@ -1,0 +1,132 @@
+"""The one SQLite database of a user's Kindred: settings, favourites, resume positions.
+
+WAL journal, schema versions migrated in order through PRAGMA user_version, every write in a
+transaction. The listening log of the history issue extends this same file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from app.errors import KindredError
+
+MIGRATIONS: list[str] = [
+    # 1: what the window needs to remember
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE favourites (script TEXT PRIMARY KEY, added_at TEXT NOT NULL DEFAULT (datetime('now')));
+    CREATE TABLE positions (
+        script TEXT NOT NULL,
+        length_ms INTEGER NOT NULL,
+        position_ms INTEGER NOT NULL,
+        section INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL DEFAULT (datetime('now')),
+        PRIMARY KEY (script)
+    );
+    """,
+]
+
+
+class StoreError(KindredError):
+    title = "Kindred's data could not be opened"
+
+
+class Store:
+    """Thread-safe access to the database; one connection, used under a lock."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"{self.path} was written by a newer version of Kindred (schema {version}). "
+                    "Update Kindred to use it; the file was left untouched."
+                )
+            for number in range(version, len(MIGRATIONS)):
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in MIGRATIONS[number].split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {number + 1}")
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- settings -------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    # -- favourites -----------------------------------------------------------------------
+
+    def favourites(self) -> set[str]:
+        with self._lock:
+            return {row[0] for row in self._db.execute("SELECT script FROM favourites")}
+
+    def set_favourite(self, script: str, favourite: bool) -> None:
+        with self._lock:
+            if favourite:
+                self._db.execute("INSERT OR IGNORE INTO favourites (script) VALUES (?)", (script,))
+            else:
+                self._db.execute("DELETE FROM favourites WHERE script = ?", (script,))
+
+    # -- resume positions -----------------------------------------------------------------
+
+    def save_position(self, script: str, length_ms: int, position_ms: int, section: int = 0) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO positions (script, length_ms, position_ms, section, updated_at) "
+                "VALUES (?, ?, ?, ?, datetime('now')) ON CONFLICT(script) DO UPDATE SET "
+                "length_ms = excluded.length_ms, position_ms = excluded.position_ms, "
+                "section = excluded.section, updated_at = excluded.updated_at",
+                (script, length_ms, position_ms, section),
+            )
+
+    def position(self, script: str) -> tuple[int, int, int] | None:
+        """(length_ms, position_ms, section) where the listener left `script`, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT length_ms, position_ms, section FROM positions WHERE script = ?", (script,)
+            ).fetchone()
+        return (int(row[0]), int(row[1]), int(row[2])) if row else None
+
+    def clear_position(self, script: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM positions WHERE script = ?", (script,))
+
+    def unfinished(self) -> list[tuple[str, int, int]]:
+        """Scripts left part-way, most recent first: (script, length_ms, position_ms)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT script, length_ms, position_ms FROM positions ORDER BY updated_at DESC, rowid DESC"
+            ).fetchall()
+        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
