@@ -20,9 +20,8 @@ AMBIENCE_FADE_OUT_MS = 10_000
 
 def slider_to_linear(slider: float) -> float:
     """A volume slider position (0-1) to the linear gain QAudioOutput wants, heard evenly."""
-    return float(
-        QAudio.convertVolume(max(0.0, min(1.0, slider)), QAudio.LogarithmicVolumeScale, QAudio.LinearVolumeScale)
-    )
+    position = max(0.0, min(1.0, slider))
+    return float(QAudio.convertVolume(position, QAudio.LogarithmicVolumeScale, QAudio.LinearVolumeScale))
 
 
 class Player(QObject):
