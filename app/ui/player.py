@@ -50,7 +50,7 @@ class Player(QObject):
         self._devices.audioOutputsChanged.connect(self._follow_default_output)
 
         self._media.positionChanged.connect(self._on_position)
-        self._media.durationChanged.connect(self.durationChanged)
+        self._media.durationChanged.connect(lambda duration: self.durationChanged.emit(int(duration)))
         self._media.playbackStateChanged.connect(self._on_state)
         self._media.mediaStatusChanged.connect(self._on_status)
         self._media.errorOccurred.connect(lambda _error, text: self.errorOccurred.emit(text))

@@ -1,0 +1,555 @@
+"""The player screen: captions, transcript, chapters, controls, length and background sound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.history import Store
+from app.library import LibraryEntry
+from app.render import RenderResult
+from app.render.sidecar import cue_index_at, cue_is_speaking, section_index_at
+from app.render.sounds import ambience_names, ambience_source
+from app.script import Script, format_duration
+from app.tts.engine import DEFAULT_RATE_WPM
+from app.ui.player import SKIP_MS, Player
+from app.ui.render_service import RenderRequest, RenderService, RenderTask
+
+#: How often the place in a session is saved while playing, so a crash loses little.
+SAVE_EVERY_MS = 5_000
+#: With less than this share left a session counts as finished: there is nothing to resume.
+NEARLY_DONE_SHARE = 0.1
+
+
+def clock(ms: int) -> str:
+    seconds = max(0, int(ms // 1000))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+@dataclass
+class NowPlaying:
+    key: str  # the library slug, or "timer"
+    title: str
+    script: Script
+    length: float | None
+    result: RenderResult | None = None
+
+
+def _labelled(widget: QWidget, name: str, tip: str) -> QWidget:
+    widget.setAccessibleName(name)
+    widget.setToolTip(tip)
+    return widget
+
+
+class PlayerView(QWidget):
+    """Plays one session at a time; asks the render service for it and follows the position."""
+
+    backRequested = Signal()
+    sessionStarted = Signal(str)  # title
+    sessionCompleted = Signal(str)
+    problem = Signal(str, str)  # title, explanation (the window shows it)
+
+    def __init__(self, player: Player, renders: RenderService, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.player = player
+        self.renders = renders
+        self.store = store
+        self.now: NowPlaying | None = None
+        self._task: RenderTask | None = None
+        self._timeline: dict | None = None
+        self._current_cue: int | None = None
+        self._current_section = -1
+        self._seeking = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setInterval(SAVE_EVERY_MS)
+        self._save_timer.timeout.connect(self.save_position)
+
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._build_rendering_page())
+        self.pages.addWidget(self._build_playing_page())
+        self.pages.addWidget(self._build_complete_page())
+        self.pages.addWidget(self._build_problem_page())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+        player.positionChanged.connect(self._on_position)
+        player.durationChanged.connect(self._on_duration)
+        player.playingChanged.connect(self._on_playing)
+        player.finished.connect(self._on_finished)
+        player.errorOccurred.connect(lambda text: self.problem.emit("Playback stopped", text))
+        self.volume.setValue(round(100 * float(store.get_setting("volume", 0.8))))
+        self.ambience_volume.setValue(round(100 * float(store.get_setting("ambience_volume", 0.5))))
+        self.player.set_volume(self.volume.value() / 100)
+        self.player.set_ambience_volume(self.ambience_volume.value() / 100)
+
+    # -- pages --------------------------------------------------------------------------
+
+    def _build_rendering_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("renderingPage")
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        self.render_title = QLabel()
+        self.render_title.setObjectName("renderTitle")
+        self.render_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.render_stage = QLabel("Preparing the session")
+        self.render_stage.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.render_progress = QProgressBar()
+        self.render_progress.setRange(0, 1000)
+        self.render_progress.setTextVisible(False)
+        _labelled(
+            self.render_progress,
+            "Preparation progress",
+            "How far the voice has come in preparing the session",
+        )
+        self.cancel_button = QPushButton("Cancel")
+        _labelled(self.cancel_button, "Cancel", "Stop preparing this session")
+        self.cancel_button.clicked.connect(self.cancel_render)
+        for widget in (self.render_title, self.render_stage, self.render_progress):
+            layout.addWidget(widget)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(self.cancel_button)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addStretch(3)
+        return page
+
+    def _build_playing_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("playingPage")
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(24, 16, 24, 16)
+
+        header = QHBoxLayout()
+        self.back_button = _labelled(QPushButton("‹ Library"), "Back to the library", "Back to the library")
+        self.back_button.clicked.connect(self.backRequested)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("sessionTitle")
+        header.addWidget(self.back_button)
+        header.addSpacing(12)
+        header.addWidget(self.title_label, 1)
+        self.length_picker = _labelled(
+            QComboBox(), "Session length", "Change the length; the voice keeps your place"
+        )
+        self.length_picker.activated.connect(self._on_length_picked)
+        header.addWidget(QLabel("Length"))
+        header.addWidget(self.length_picker)
+        outer.addLayout(header)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 12, 12, 0)
+        self.section_label = QLabel()
+        self.section_label.setObjectName("captionSection")
+        self.section_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption = QLabel()
+        self.caption.setObjectName("caption")
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setMinimumHeight(140)
+        _labelled(self.caption, "Caption", "What the voice is saying now")
+        left_layout.addStretch(1)
+        left_layout.addWidget(self.section_label)
+        left_layout.addWidget(self.caption)
+        left_layout.addStretch(1)
+        chapters_label = QLabel("Chapters")
+        chapters_label.setObjectName("paneHeading")
+        self.chapters = _labelled(QListWidget(), "Chapters", "Jump to a chapter")
+        self.chapters.setObjectName("chapters")
+        self.chapters.itemActivated.connect(self._on_chapter_activated)
+        self.chapters.itemClicked.connect(self._on_chapter_activated)
+        self.chapters.setMaximumHeight(170)
+        left_layout.addWidget(chapters_label)
+        left_layout.addWidget(self.chapters)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(12, 12, 0, 0)
+        transcript_label = QLabel("Transcript")
+        transcript_label.setObjectName("paneHeading")
+        self.transcript = _labelled(
+            QListWidget(), "Transcript", "Everything the voice says; click a line to go there"
+        )
+        self.transcript.setObjectName("transcript")
+        self.transcript.setWordWrap(True)
+        self.transcript.itemClicked.connect(self._on_transcript_clicked)
+        right_layout.addWidget(transcript_label)
+        right_layout.addWidget(self.transcript)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        outer.addWidget(splitter, 1)
+
+        seek_row = QHBoxLayout()
+        self.elapsed = QLabel("00:00")
+        self.remaining = QLabel("-00:00")
+        self.seek_slider = _labelled(QSlider(Qt.Orientation.Horizontal), "Position", "Move to another moment")
+        self.seek_slider.setObjectName("seek")
+        self.seek_slider.sliderPressed.connect(lambda: setattr(self, "_seeking", True))
+        self.seek_slider.sliderReleased.connect(self._on_seek_released)
+        self.seek_slider.sliderMoved.connect(lambda value: self.elapsed.setText(clock(value)))
+        seek_row.addWidget(self.elapsed)
+        seek_row.addWidget(self.seek_slider, 1)
+        seek_row.addWidget(self.remaining)
+        outer.addLayout(seek_row)
+
+        controls = QHBoxLayout()
+        self.back15 = _labelled(QPushButton("↺ 15 s"), "Back 15 seconds", "Back 15 seconds (Left arrow)")
+        self.play_button = _labelled(QPushButton("Play"), "Play or pause", "Play or pause (Space)")
+        self.play_button.setObjectName("playButton")
+        self.forward15 = _labelled(
+            QPushButton("15 s ↻"), "Forward 15 seconds", "Forward 15 seconds (Right arrow)"
+        )
+        self.back15.clicked.connect(lambda: self.player.skip(-SKIP_MS))
+        self.forward15.clicked.connect(lambda: self.player.skip(SKIP_MS))
+        self.play_button.clicked.connect(self.player.toggle)
+        self.volume = _labelled(QSlider(Qt.Orientation.Horizontal), "Volume", "Voice volume")
+        self.volume.setRange(0, 100)
+        self.volume.setMaximumWidth(140)
+        self.volume.valueChanged.connect(self._on_volume)
+        self.ambience = _labelled(QComboBox(), "Background sound", "A sound under the voice, or none")
+        self.ambience.addItem("No background", None)
+        for name in ambience_names():
+            self.ambience.addItem(name.replace("-", " ").capitalize(), name)
+        self.ambience.activated.connect(self._on_ambience_picked)
+        self.ambience_volume = _labelled(
+            QSlider(Qt.Orientation.Horizontal), "Background volume", "Background volume"
+        )
+        self.ambience_volume.setRange(0, 100)
+        self.ambience_volume.setMaximumWidth(120)
+        self.ambience_volume.valueChanged.connect(self._on_ambience_volume)
+        controls.addWidget(QLabel("Volume"))
+        controls.addWidget(self.volume)
+        controls.addStretch(1)
+        controls.addWidget(self.back15)
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.forward15)
+        controls.addStretch(1)
+        controls.addWidget(self.ambience)
+        controls.addWidget(self.ambience_volume)
+        outer.addLayout(controls)
+        return page
+
+    def _build_complete_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("completePage")
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        heading = QLabel("Session complete")
+        heading.setObjectName("completeHeading")
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.complete_text = QLabel()
+        self.complete_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.complete_text.setWordWrap(True)
+        again = _labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
+        again.clicked.connect(self.backRequested)
+        layout.addWidget(heading)
+        layout.addWidget(self.complete_text)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(again)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addStretch(3)
+        return page
+
+    def _build_problem_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        self.problem_title = QLabel()
+        self.problem_title.setObjectName("problemTitle")
+        self.problem_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.problem_text = QLabel()
+        self.problem_text.setWordWrap(True)
+        self.problem_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.problem_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        back = _labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
+        back.clicked.connect(self.backRequested)
+        layout.addWidget(self.problem_title)
+        layout.addWidget(self.problem_text)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(back)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addStretch(3)
+        return page
+
+    # -- opening a session --------------------------------------------------------------
+
+    def open_entry(self, entry: LibraryEntry, length: float | None, resume_ms: int = 0) -> None:
+        assert entry.script is not None
+        self.open_script(entry.slug, entry.script, length, resume_ms)
+
+    def open_script(
+        self,
+        key: str,
+        script: Script,
+        length: float | None,
+        resume_ms: int = 0,
+        ambience: str | None = "default",
+    ) -> None:
+        """Render (or take from the cache) and play; `ambience` "default" follows settings and script."""
+        self.save_position()
+        self.player.unload()
+        self._save_timer.stop()
+        self.now = NowPlaying(key, script.meta.title, script, length)
+        self._fill_length_picker(script, length)
+        self._choose_ambience(script, ambience)
+        self._start_render(resume_ms)
+
+    def _start_render(self, resume_ms: int, keep_place: tuple[dict, int] | None = None) -> None:
+        assert self.now is not None
+        if self._task is not None:
+            self._task.cancel()
+        self.render_title.setText(self.now.title)
+        self.render_stage.setText("Preparing the session")
+        self.render_progress.setValue(0)
+        self.pages.setCurrentIndex(0)
+        voice = self.store.get_setting("voice")
+        rate = int(self.store.get_setting("rate", DEFAULT_RATE_WPM))
+        task = self.renders.start(RenderRequest(self.now.script, self.now.length, voice, rate))
+        self._task = task
+        task.progress.connect(self._on_render_progress)
+        task.finished.connect(lambda result: self._on_rendered(task, result, resume_ms, keep_place))
+        task.failed.connect(lambda title, text: self._on_render_failed(task, title, text))
+        task.cancelled.connect(lambda: self._on_render_cancelled(task))
+
+    def cancel_render(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _on_render_progress(self, fraction: float, stage: str) -> None:
+        self.render_progress.setValue(round(fraction * 1000))
+        self.render_stage.setText(stage)
+
+    def _on_rendered(self, task: RenderTask, result: RenderResult, resume_ms: int, keep_place) -> None:
+        if task is not self._task or self.now is None:
+            return
+        self._task = None
+        self.now.result = result
+        self._timeline = result.timeline
+        if keep_place is not None:
+            old_timeline, old_position = keep_place
+            resume_ms = map_position(old_timeline, result.timeline, old_position)
+        self._fill_transcript(result.timeline)
+        self.title_label.setText(self.now.title)
+        self._current_cue, self._current_section = None, -1
+        self.pages.setCurrentIndex(1)
+        self.player.load(result.wav_path, start_ms=resume_ms, autoplay=True)
+        self._apply_ambience()
+        self._on_position(resume_ms)
+        self._save_timer.start()
+        self.sessionStarted.emit(self.now.title)
+
+    def _on_render_failed(self, task: RenderTask, title: str, text: str) -> None:
+        if task is not self._task:
+            return
+        self._task = None
+        self.problem_title.setText(title)
+        self.problem_text.setText(text)
+        self.pages.setCurrentIndex(3)
+        self.problem.emit(title, text)
+
+    def _on_render_cancelled(self, task: RenderTask) -> None:
+        if task is self._task:
+            self._task = None
+            self.backRequested.emit()
+
+    # -- length -------------------------------------------------------------------------
+
+    def _fill_length_picker(self, script: Script, length: float | None) -> None:
+        with QSignalBlocker(self.length_picker):
+            self.length_picker.clear()
+            offered = list(script.meta.durations) or [None]
+            if length is not None and length not in offered:
+                offered.append(length)
+            for seconds in offered:
+                self.length_picker.addItem(
+                    "Natural" if seconds is None else format_duration(seconds), seconds
+                )
+            self.length_picker.setCurrentIndex(max(0, self.length_picker.findData(length)))
+        self.length_picker.setEnabled(len(offered) > 1)
+
+    def _on_length_picked(self, index: int) -> None:
+        if self.now is None or self._timeline is None:
+            return
+        length = self.length_picker.itemData(index)
+        if length == self.now.length:
+            return
+        old_timeline, old_position = self._timeline, self.player.position()
+        self.player.unload()
+        self.now.length = length
+        self._start_render(0, keep_place=(old_timeline, old_position))
+
+    # -- background sound and volume ----------------------------------------------------
+
+    def _choose_ambience(self, script: Script, ambience: str | None) -> None:
+        if ambience == "default":
+            preference = self.store.get_setting("default_ambience", "script")
+            ambience = script.meta.ambience if preference == "script" else preference
+        if ambience == "none":
+            ambience = None
+        index = self.ambience.findData(ambience)
+        self.ambience.setCurrentIndex(index if index >= 0 else 0)
+
+    def _on_ambience_picked(self, index: int) -> None:
+        self._apply_ambience()
+
+    def _apply_ambience(self) -> None:
+        name = self.ambience.currentData()
+        self.player.set_ambience(ambience_source(name) if name else None)
+
+    def _on_volume(self, value: int) -> None:
+        self.player.set_volume(value / 100)
+        self.store.set_setting("volume", value / 100)
+
+    def _on_ambience_volume(self, value: int) -> None:
+        self.player.set_ambience_volume(value / 100)
+        self.store.set_setting("ambience_volume", value / 100)
+
+    # -- following the position ---------------------------------------------------------
+
+    def _fill_transcript(self, timeline: dict) -> None:
+        self.chapters.clear()
+        for index, section in enumerate(timeline["sections"]):
+            title = section["title"] or "Beginning"
+            item = QListWidgetItem(f"{title}    {clock(round(section['start'] * 1000))}")
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            self.chapters.addItem(item)
+        self.transcript.clear()
+        for cue in timeline["cues"]:
+            item = QListWidgetItem(cue["text"])
+            item.setData(Qt.ItemDataRole.UserRole, round(cue["start"] * 1000))
+            self.transcript.addItem(item)
+        if not timeline["cues"]:
+            self.caption.setText("Silence. Rest here until the bell.")
+
+    def _on_duration(self, duration: int) -> None:
+        self.seek_slider.setRange(0, max(0, duration))
+
+    def _on_position(self, position: int) -> None:
+        if self._timeline is None:
+            return
+        if not self._seeking:
+            with QSignalBlocker(self.seek_slider):
+                self.seek_slider.setValue(position)
+            self.elapsed.setText(clock(position))
+        duration = self.player.duration() or round(self._timeline["length"] * 1000)
+        self.remaining.setText("-" + clock(duration - position))
+        seconds = position / 1000
+        section = section_index_at(self._timeline, seconds)
+        if section != self._current_section and self._timeline["sections"]:
+            self._current_section = section
+            self.section_label.setText(self._timeline["sections"][section]["title"] or "")
+            self.chapters.setCurrentRow(section)
+        cue = cue_index_at(self._timeline, seconds)
+        if cue != self._current_cue:
+            self._current_cue = cue
+            if cue is not None:
+                self.caption.setText(self._timeline["cues"][cue]["text"])
+                self.transcript.setCurrentRow(cue)
+                self.transcript.scrollToItem(
+                    self.transcript.item(cue), QListWidget.ScrollHint.PositionAtCenter
+                )
+        # Between sentences the last caption stays, dimmed, so the eye is not jolted.
+        self.caption.setProperty("speaking", cue_is_speaking(self._timeline, cue, seconds))
+        self.caption.style().unpolish(self.caption)
+        self.caption.style().polish(self.caption)
+
+    def _on_playing(self, playing: bool) -> None:
+        self.play_button.setText("Pause" if playing else "Play")
+        if not playing:
+            self.save_position()
+
+    def _on_seek_released(self) -> None:
+        self._seeking = False
+        self.player.seek(self.seek_slider.value())
+
+    def _on_chapter_activated(self, item: QListWidgetItem) -> None:
+        if self._timeline is None:
+            return
+        index = int(item.data(Qt.ItemDataRole.UserRole))
+        self.player.seek(round(self._timeline["sections"][index]["start"] * 1000))
+
+    def _on_transcript_clicked(self, item: QListWidgetItem) -> None:
+        self.player.seek(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _on_finished(self) -> None:
+        if self.now is None:
+            return
+        self._save_timer.stop()
+        if self.now.key != "timer":
+            self.store.clear_position(self.now.key)
+        minutes = round((self._timeline or {}).get("length", 0) / 60)
+        self.complete_text.setText(
+            f"{self.now.title} · {minutes} min\n\nTake a moment before you move on. "
+            "Perhaps carry one kind intention into the rest of your day."
+        )
+        self.pages.setCurrentIndex(2)
+        self.sessionCompleted.emit(self.now.title)
+
+    # -- resume -------------------------------------------------------------------------
+
+    def save_position(self) -> None:
+        """Remember where the listener is, unless the session is (nearly) over or is a timer."""
+        if (
+            self.now is None
+            or self.now.key == "timer"
+            or self.now.result is None
+            or not self.player.has_media()
+        ):
+            return
+        position, duration = self.player.position(), self.player.duration()
+        if duration <= 0 or position <= 0:
+            return
+        if duration - position < NEARLY_DONE_SHARE * duration:
+            self.store.clear_position(self.now.key)
+            return
+        length_ms = round((self.now.length or self.now.result.timeline["length"]) * 1000)
+        self.store.save_position(self.now.key, length_ms, position, max(self._current_section, 0))
+
+    def current_section(self) -> int:
+        return max(self._current_section, 0)
+
+    def caption_text(self) -> str:
+        return self.caption.text()
+
+
+def map_position(old: dict, new: dict, position_ms: int) -> int:
+    """The same place in a re-rendered session: same sentence, or the same share of the silence after it.
+
+    Only silences change between lengths, so the listener stays in the same section.
+    """
+    seconds = position_ms / 1000
+    index = cue_index_at(old, seconds)
+    if index is None or index >= len(new["cues"]):
+        section = section_index_at(old, seconds)
+        return round(new["sections"][section]["start"] * 1000) if new["sections"] else 0
+    old_cue, new_cue = old["cues"][index], new["cues"][index]
+    if seconds < old_cue["end"]:
+        return round((new_cue["start"] + seconds - old_cue["start"]) * 1000)
+    old_gap_end = old["cues"][index + 1]["start"] if index + 1 < len(old["cues"]) else old["length"]
+    new_gap_end = new["cues"][index + 1]["start"] if index + 1 < len(new["cues"]) else new["length"]
+    share = (seconds - old_cue["end"]) / max(1e-6, old_gap_end - old_cue["end"])
+    return round((new_cue["end"] + share * (new_gap_end - new_cue["end"])) * 1000)
