@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench system-run system-test clean-cache
+.PHONY: run test lint bench bench-ui screenshots install-desktop system-run system-test clean-cache
 
 run: system-run $(STAMP_RUN)
 	$(BIN)/python -m app
@@ -41,3 +41,16 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 
 clean-cache:
 	rm -rf .pytest_cache .ruff_cache
+
+screenshots: system-test $(STAMP_TEST)
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python tools/screenshots.py
+
+bench-ui: system-test $(STAMP_TEST)
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python benchmarks/bench_ui.py
+
+install-desktop: system-run $(STAMP_RUN)
+	mkdir -p $(HOME)/.local/share/applications $(HOME)/.local/share/icons/hicolor/scalable/apps
+	cp resources/kindred.svg $(HOME)/.local/share/icons/hicolor/scalable/apps/kindred.svg
+	sed -e "s|@EXEC@|$(CURDIR)/$(BIN)/kindred|" -e "s|@ICON@|kindred|" resources/kindred.desktop \
+		> $(HOME)/.local/share/applications/kindred.desktop
+	@echo "Kindred is in your desktop's menu."

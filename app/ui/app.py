@@ -1,0 +1,37 @@
+"""Starting the window: `kindred` with no arguments, or `python -m app`."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import paths
+from app.errors import KindredError
+from app.history import Store
+from app.library import load_catalogue
+from app.tts import create_engine
+from app.ui.main_window import MainWindow, app_icon
+from app.ui.theme import apply_theme
+
+
+def run(argv: list[str] | None = None) -> int:
+    app = QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("Kindred")
+    app.setDesktopFileName("kindred")
+    app.setWindowIcon(app_icon())
+    try:
+        store = Store(paths.database_path())
+    except KindredError as error:
+        QMessageBox.critical(None, error.title, error.explanation)
+        return 1
+    apply_theme(app, str(store.get_setting("theme", "system")))
+    # The voice starts on first use, so the window appears at once.
+    engine = create_engine()
+    window = MainWindow(store, load_catalogue(), engine)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        engine.close()
+        store.close()

@@ -1,0 +1,314 @@
+"""The window: a calm sidebar, and the library, player, timer and settings behind it."""
+
+from __future__ import annotations
+
+import base64
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import paths
+from app.about import ABOUT_TEXT
+from app.history import Store
+from app.library import LibraryEntry
+from app.script import Meta, Script, Section, Speech
+from app.tts import SpeechEngine
+from app.ui.library_view import LibraryView
+from app.ui.player import SKIP_MS, Player
+from app.ui.player_view import PlayerView
+from app.ui.render_service import RenderRequest, RenderService
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.theme import apply_theme
+from app.ui.timer_view import TimerView
+
+PREVIEW_TEXT = "Hello. This is how I sound. Let us take a slow breath together."
+PAGES = ("Library", "Now playing", "Timer")
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(paths.PROJECT_ROOT / "resources" / "kindred.svg"))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, entries: list[LibraryEntry], engine: SpeechEngine):
+        super().__init__()
+        self.store = store
+        self.engine = engine
+        self.setWindowTitle("Kindred")
+        self.setWindowIcon(app_icon())
+        self.renders = RenderService(engine, self)
+        self.player = Player(self)
+        self.preview_player = Player(self)
+        self._preview_task = None
+        self._quitting = False
+
+        self.library = LibraryView(entries, store)
+        self.player_view = PlayerView(self.player, self.renders, store)
+        self.timer_view = TimerView(store)
+        self.pages = QStackedWidget()
+        for page in (self.library, self.player_view, self.timer_view):
+            self.pages.addWidget(page)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self._build_sidebar())
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        column.addWidget(self.banner)
+        column.addWidget(self.pages, 1)
+        row.addLayout(column, 1)
+        self.setCentralWidget(central)
+
+        self.library.playRequested.connect(self.play_entry)
+        self.library.resumeRequested.connect(self.resume_entry)
+        self.timer_view.startRequested.connect(self.start_timer)
+        self.player_view.backRequested.connect(lambda: self.show_page(0))
+        self.player_view.sessionCompleted.connect(lambda _title: self.library.refresh_continue())
+        self.player_view.problem.connect(self.show_problem)
+        self.player.playingChanged.connect(self._on_playing_changed)
+        self.player.noAudioDeviceChanged.connect(self._on_audio_device)
+
+        self._install_shortcuts()
+        self._build_tray()
+        self._restore_geometry()
+        if not self.player.has_audio_device():
+            self._on_audio_device(True)
+        QApplication.instance().installEventFilter(self)
+
+    # -- layout -------------------------------------------------------------------------
+
+    def _build_sidebar(self) -> QWidget:
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar")
+        sidebar.setFixedWidth(200)
+        layout = QVBoxLayout(sidebar)
+        layout.setContentsMargins(10, 8, 10, 14)
+        brand = QLabel("Kindred")
+        brand.setObjectName("brand")
+        layout.addWidget(brand)
+        self.nav = QButtonGroup(self)
+        self.nav.setExclusive(True)
+        for index, name in enumerate(PAGES):
+            button = QPushButton(name)
+            button.setCheckable(True)
+            button.setAccessibleName(name)
+            button.setToolTip(f"Show {name.lower()}")
+            self.nav.addButton(button, index)
+            layout.addWidget(button)
+        self.nav.button(0).setChecked(True)
+        self.nav.idClicked.connect(self.show_page)
+        layout.addStretch(1)
+        settings = QPushButton("Settings")
+        settings.setAccessibleName("Settings")
+        settings.setToolTip("Voice, speaking rate, lengths, appearance")
+        settings.clicked.connect(self.open_settings)
+        about = QPushButton("About")
+        about.setAccessibleName("About Kindred")
+        about.setToolTip("About Kindred")
+        about.clicked.connect(lambda: QMessageBox.about(self, "About Kindred", ABOUT_TEXT))
+        layout.addWidget(settings)
+        layout.addWidget(about)
+        return sidebar
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.nav.button(index).setChecked(True)
+        if index == 0:
+            self.library.refresh_continue()
+
+    # -- playing ------------------------------------------------------------------------
+
+    def play_entry(self, entry: LibraryEntry, length: float | None) -> None:
+        saved = self.store.position(entry.slug)
+        if saved is not None and saved[1] > 0:
+            length_ms, position_ms, _section = saved
+            answer = QMessageBox.question(
+                self,
+                "Continue where you left off?",
+                f"You stopped “{entry.title}” at {position_ms // 60000} min {position_ms // 1000 % 60} s. "
+                "Continue from there?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.resume_entry(entry, length_ms / 1000, position_ms)
+                return
+            self.store.clear_position(entry.slug)
+        self.show_page(1)
+        self.player_view.open_entry(entry, length)
+
+    def resume_entry(self, entry: LibraryEntry, length: float, position_ms: int) -> None:
+        self.show_page(1)
+        self.player_view.open_entry(entry, length, resume_ms=position_ms)
+
+    def start_timer(self, script: Script, ambience: str | None) -> None:
+        self.show_page(1)
+        self.player_view.open_script("timer", script, None, ambience=ambience or "none")
+
+    # -- settings -----------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        try:
+            voices, default = self.engine.voices(), self.engine.default_voice()
+        except Exception as error:  # the voice may be missing: settings still open
+            voices, default = [], ""
+            self.show_problem("No voice is available", getattr(error, "explanation", str(error)))
+        dialog = SettingsDialog(self.store, voices, default, self)
+        dialog.previewRequested.connect(self.preview_voice)
+        dialog.settingChanged.connect(self._on_setting_changed)
+        dialog.exec()
+
+    def _on_setting_changed(self, key: str, value: object) -> None:
+        if key == "theme":
+            apply_theme(QApplication.instance(), str(value))
+
+    def preview_voice(self, voice: str, rate: int) -> None:
+        script = Script(
+            Meta("Voice preview", "A sample of the voice.", "preview"),
+            (Section(None, (Speech((PREVIEW_TEXT,)),)),),
+        )
+        task = self.renders.start(RenderRequest(script, None, voice, rate))
+        self._preview_task = task
+        task.finished.connect(lambda result: self.preview_player.load(result.wav_path))
+        task.failed.connect(self.show_problem)
+
+    # -- messages -----------------------------------------------------------------------
+
+    def show_problem(self, title: str, explanation: str) -> None:
+        self.banner.setText(f"<b>{title}</b> — {explanation}")
+        self.banner.show()
+        QTimer.singleShot(15_000, self.banner.hide)
+
+    def _on_audio_device(self, missing: bool) -> None:
+        if missing:
+            self.banner.setText(
+                "<b>No sound output found</b> — sessions play silently for now and continue aloud as soon "
+                "as speakers or headphones are connected."
+            )
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    # -- keyboard -----------------------------------------------------------------------
+
+    def _install_shortcuts(self) -> None:
+        search = QShortcut(QKeySequence.StandardKey.Find, self)
+        search.activated.connect(self._focus_search)
+
+    def _focus_search(self) -> None:
+        self.show_page(0)
+        self.library.focus_search()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Space and the arrows control playback, except where they are typing or choosing."""
+        if event.type() != QEvent.Type.KeyPress or not self.isActiveWindow():
+            return False
+        key = event.key() if isinstance(event, QKeyEvent) else None
+        if key not in (Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right) or not self.player.has_media():
+            return False
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (QLineEdit, QTextEdit, QAbstractSpinBox)) or (
+            isinstance(focus, QComboBox) and focus.isEditable()
+        ):
+            return False
+        if key == Qt.Key.Key_Space:
+            self.player.toggle()
+        else:
+            self.player.skip(-SKIP_MS if key == Qt.Key.Key_Left else SKIP_MS)
+        return True
+
+    # -- tray and closing ---------------------------------------------------------------
+
+    def _build_tray(self) -> None:
+        self.tray: QSystemTrayIcon | None = None
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        self.tray = QSystemTrayIcon(app_icon(), self)
+        self.tray.setToolTip("Kindred")
+        menu = QMenu(self)
+        self.tray_play = QAction("Play", self)
+        self.tray_play.triggered.connect(self.player.toggle)
+        show = QAction("Show or hide Kindred", self)
+        show.triggered.connect(self.toggle_visible)
+        quit_action = QAction("Quit", self)
+        quit_action.triggered.connect(self.quit)
+        for action in (self.tray_play, show, quit_action):
+            menu.addAction(action)
+        self.tray.setContextMenu(menu)
+        self.tray.activated.connect(
+            lambda reason: (
+                self.toggle_visible() if reason == QSystemTrayIcon.ActivationReason.Trigger else None
+            )
+        )
+        self.tray.show()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if self.tray is not None:
+            self.tray_play.setText("Pause" if playing else "Play")
+
+    def toggle_visible(self) -> None:
+        if self.isVisible():
+            self.hide()
+        else:
+            self.showNormal()
+            self.raise_()
+            self.activateWindow()
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.close()
+        QApplication.quit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self._save_geometry()
+        if not self._quitting and self.tray is not None and self.player.is_playing():
+            # Closing while a session plays keeps it playing; the tray brings the window back.
+            event.ignore()
+            self.hide()
+            if not self.store.get_setting("tray_told", False):
+                self.tray.showMessage(
+                    "Kindred is still playing", "Use the tray icon to pause or show the window."
+                )
+                self.store.set_setting("tray_told", True)
+            return
+        self.player_view.save_position()
+        self.player.unload()
+        self.renders.cancel_all()
+        self.renders.wait(5000)
+        event.accept()
+
+    def _save_geometry(self) -> None:
+        self.store.set_setting(
+            "window_geometry", base64.b64encode(bytes(self.saveGeometry())).decode("ascii")
+        )
+
+    def _restore_geometry(self) -> None:
+        saved = self.store.get_setting("window_geometry")
+        if saved:
+            self.restoreGeometry(base64.b64decode(saved))
+        else:
+            self.resize(1100, 720)

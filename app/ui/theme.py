@@ -1,0 +1,40 @@
+"""Light and dark looks from one stylesheet; "system" follows the desktop's colour scheme."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app import paths
+
+LIGHT = {
+    "BASE": "#f7f4ee", "SIDEBAR": "#efeae1", "CARD": "#fffdf9", "TEXT": "#2f3a36", "MUTED": "#8a928d",
+    "LINE": "#e2dcd1", "HOVER": "#e6e0d5", "ACCENT": "#4f7a6a", "ACCENT_HOVER": "#43695b",
+    "ACCENT_SOFT": "#dde9e2", "ACCENT_TEXT": "#2f5a4b", "ON_ACCENT": "#ffffff", "BANNER": "#f6e6cf",
+}  # fmt: skip
+DARK = {
+    "BASE": "#1e2322", "SIDEBAR": "#191d1c", "CARD": "#262c2b", "TEXT": "#e6e2da", "MUTED": "#8f9893",
+    "LINE": "#353d3b", "HOVER": "#2c3432", "ACCENT": "#7fb29c", "ACCENT_HOVER": "#93c2ae",
+    "ACCENT_SOFT": "#2e4740", "ACCENT_TEXT": "#b9dccb", "ON_ACCENT": "#14201b", "BANNER": "#4a3c28",
+}  # fmt: skip
+
+
+def resolved_scheme(preference: str) -> str:
+    if preference in ("light", "dark"):
+        return preference
+    hints = QGuiApplication.styleHints()
+    return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
+
+
+def stylesheet(scheme: str) -> str:
+    text = (paths.PROJECT_ROOT / "resources" / "style.qss").read_text("utf-8")
+    for name, value in (DARK if scheme == "dark" else LIGHT).items():
+        text = text.replace(f"@{name}@", value)
+    return text
+
+
+def apply_theme(app: QApplication, preference: str) -> str:
+    scheme = resolved_scheme(preference)
+    app.setStyleSheet(stylesheet(scheme))
+    return scheme
