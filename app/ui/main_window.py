@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         self._quitting = False
 
         self.library = LibraryView(entries, store)
+        # The window's own Ctrl+F works from every page; two shortcuts on one key would cancel out.
+        self.library.search_shortcut.setEnabled(False)
         self.player_view = PlayerView(self.player, self.renders, store)
         self.timer_view = TimerView(store)
         self.pages = QStackedWidget()
