@@ -1,0 +1,288 @@
+"""Settings: voice, speaking rate, default length and background, appearance, streaks, data folder.
+
+There is no OK or Apply: each change is written to the store at once and announced with
+settingChanged(key, value), so the window can follow it (the theme, for instance) while the
+dialog is still open.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import paths
+from app.history import Store
+from app.render.sounds import ambience_names
+from app.tts import DEFAULT_RATE_WPM, Voice
+
+MIN_RATE = 80
+MAX_RATE = 220
+DEFAULT_LENGTHS = (5, 10, 15, 20, 30)  # minutes
+THEMES = (("Follow system", "system"), ("Light", "light"), ("Dark", "dark"))
+
+
+def _labelled(widget: QWidget, name: str, tip: str) -> None:
+    widget.setAccessibleName(name)
+    widget.setToolTip(tip)
+
+
+def _sound_label(name: str) -> str:
+    text = name.replace("-", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def voice_label(voice: Voice) -> str:
+    return f"{voice.name} · {voice.language}" if voice.language else voice.name
+
+
+class SettingsDialog(QDialog):
+    """Every change is stored immediately and emitted as settingChanged(key, value)."""
+
+    settingChanged = Signal(str, object)
+    previewRequested = Signal(str, int)  # voice id, words per minute
+
+    def __init__(self, store: Store, voices: list[Voice], default_voice: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self._store = store
+        self._voices = sorted(voices, key=lambda voice: (voice.name.casefold(), voice.language))
+        self._default_voice = default_voice
+        self._build()
+        self._restore()
+        self._connect()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(10)
+        title = QLabel("Settings")
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        # One form for all groups, so every field lines up under the same column.
+        form = QFormLayout()
+        form.setHorizontalSpacing(18)
+        form.setVerticalSpacing(10)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addLayout(form)
+
+        form.addRow(self._heading("Voice"))
+        self.voice_combo = QComboBox()
+        self.voice_combo.setObjectName("voiceCombo")
+        for voice in self._voices:
+            self.voice_combo.addItem(voice_label(voice), voice.id)
+        # Linux offers over a hundred voices: typing filters them by any part of name or language.
+        self.voice_combo.setEditable(True)
+        self.voice_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(self.voice_combo.model(), self.voice_combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.voice_combo.setCompleter(completer)
+        self.voice_combo.lineEdit().setPlaceholderText("Type to find a voice")
+        _labelled(self.voice_combo, "Voice", "The voice that speaks the meditations; type to search")
+        self.hear_button = QPushButton("Hear it")
+        _labelled(self.hear_button, "Hear the voice", "Play a short sample of this voice at this rate")
+        if not self._voices:
+            self.voice_combo.setEnabled(False)
+            self.voice_combo.lineEdit().setPlaceholderText("No voice installed")
+            self.hear_button.setEnabled(False)
+        voice_row = QHBoxLayout()
+        voice_row.setSpacing(8)
+        voice_row.addWidget(self.voice_combo, 1)
+        voice_row.addWidget(self.hear_button)
+        form.addRow("Voice", voice_row)
+
+        self.rate_slider = QSlider(Qt.Orientation.Horizontal)
+        self.rate_slider.setObjectName("rateSlider")
+        self.rate_slider.setRange(MIN_RATE, MAX_RATE)
+        self.rate_slider.setSingleStep(5)
+        self.rate_slider.setPageStep(10)
+        _labelled(
+            self.rate_slider,
+            "Speaking rate",
+            f"How fast the voice speaks, {MIN_RATE} to {MAX_RATE} words a minute",
+        )
+        self.rate_value = QLabel()
+        self.rate_value.setObjectName("rateValue")
+        self.rate_value.setMinimumWidth(110)
+        self.rate_value.setAccessibleName("Speaking rate in words a minute")
+        rate_row = QHBoxLayout()
+        rate_row.setSpacing(12)
+        rate_row.addWidget(self.rate_slider, 1)
+        rate_row.addWidget(self.rate_value)
+        form.addRow("Speaking rate", rate_row)
+
+        form.addRow(self._heading("Sessions"))
+        self.length_combo = QComboBox()
+        self.length_combo.addItem("Script default", None)
+        for minutes in DEFAULT_LENGTHS:
+            self.length_combo.addItem(f"{minutes} min", minutes * 60)
+        _labelled(
+            self.length_combo,
+            "Default length",
+            "The length a meditation starts at, where the script offers it",
+        )
+        form.addRow("Default length", self.length_combo)
+        self.ambience_combo = QComboBox()
+        self.ambience_combo.addItem("The script's own", "script")
+        self.ambience_combo.addItem("None", "none")
+        for name in ambience_names():
+            self.ambience_combo.addItem(_sound_label(name), name)
+        _labelled(
+            self.ambience_combo, "Default background sound", "The sound under the voice when a session starts"
+        )
+        form.addRow("Background sound", self.ambience_combo)
+
+        form.addRow(self._heading("Appearance"))
+        self.theme_combo = QComboBox()
+        for label, value in THEMES:
+            self.theme_combo.addItem(label, value)
+        _labelled(self.theme_combo, "Appearance", "Light, dark, or the same as the rest of your desktop")
+        form.addRow("Colours", self.theme_combo)
+        self.streaks_check = QCheckBox("Show streaks")
+        _labelled(self.streaks_check, "Show streaks", "Show how many days in a row you have practised")
+        form.addRow("", self.streaks_check)
+
+        form.addRow(self._heading("Your data"))
+        self.data_path = QLineEdit(str(paths.data_dir()))
+        self.data_path.setReadOnly(True)
+        self.data_path.setCursorPosition(0)
+        _labelled(self.data_path, "Data folder", "Where your own scripts, history and settings are kept")
+        self.open_folder_button = QPushButton("Open folder")
+        _labelled(self.open_folder_button, "Open the data folder", "Show this folder in your file manager")
+        data_row = QHBoxLayout()
+        data_row.setSpacing(8)
+        data_row.addWidget(self.data_path, 1)
+        data_row.addWidget(self.open_folder_button)
+        form.addRow("Folder", data_row)
+        self.folder_note = QLabel()
+        self.folder_note.setObjectName("errorLabel")
+        self.folder_note.setWordWrap(True)
+        self.folder_note.hide()
+        form.addRow(self.folder_note)
+
+        layout.addStretch(1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        _labelled(close, "Close settings", "Close; every change is already saved")
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _heading(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("paneHeading")
+        label.setContentsMargins(0, 12, 0, 0)  # air above each group
+        return label
+
+    # -- state --------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        get = self._store.get_setting
+        voice = get("voice") or self._default_voice
+        index = self.voice_combo.findData(voice)
+        if index < 0 and self._voices:
+            index = max(self.voice_combo.findData(self._default_voice), 0)
+        self.voice_combo.setCurrentIndex(index)
+
+        rate = get("rate", DEFAULT_RATE_WPM)
+        rate = rate if isinstance(rate, int) and not isinstance(rate, bool) else DEFAULT_RATE_WPM
+        self.rate_slider.setValue(max(MIN_RATE, min(MAX_RATE, rate)))
+        self._show_rate(self.rate_slider.value())
+
+        length = get("default_length")
+        if length is not None and self.length_combo.findData(length) < 0 and isinstance(length, int | float):
+            # A length chosen elsewhere (say 25 min) is shown as it is rather than lost.
+            self.length_combo.addItem(f"{round(length / 60)} min", length)
+        _select(self.length_combo, length)
+        ambience = get("default_ambience", "script")
+        _select(self.ambience_combo, ambience if self.ambience_combo.findData(ambience) >= 0 else "script")
+        _select(self.theme_combo, get("theme", "system"))
+        self.streaks_check.setChecked(bool(get("show_streaks", True)))
+
+    def _connect(self) -> None:
+        self.voice_combo.currentIndexChanged.connect(self._on_voice)
+        self.voice_combo.lineEdit().editingFinished.connect(self._settle_voice_text)
+        self.hear_button.clicked.connect(self.request_preview)
+        self.rate_slider.valueChanged.connect(self._on_rate)
+        self.length_combo.currentIndexChanged.connect(
+            lambda _: self._set("default_length", self.length_combo.currentData())
+        )
+        self.ambience_combo.currentIndexChanged.connect(
+            lambda _: self._set("default_ambience", self.ambience_combo.currentData())
+        )
+        self.theme_combo.currentIndexChanged.connect(
+            lambda _: self._set("theme", self.theme_combo.currentData())
+        )
+        self.streaks_check.toggled.connect(lambda on: self._set("show_streaks", bool(on)))
+        self.open_folder_button.clicked.connect(self.open_data_folder)
+
+    def _set(self, key: str, value: object) -> None:
+        self._store.set_setting(key, value)
+        self.settingChanged.emit(key, value)
+
+    def _on_voice(self, index: int) -> None:
+        if index >= 0:
+            self._set("voice", self.voice_combo.itemData(index))
+
+    def _settle_voice_text(self) -> None:
+        # Typed text that matched no voice goes back to the voice actually chosen.
+        index = self.voice_combo.currentIndex()
+        if index >= 0 and self.voice_combo.currentText() != self.voice_combo.itemText(index):
+            self.voice_combo.setEditText(self.voice_combo.itemText(index))
+
+    def _on_rate(self, rate: int) -> None:
+        self._show_rate(rate)
+        self._set("rate", int(rate))
+
+    def _show_rate(self, rate: int) -> None:
+        self.rate_value.setText(f"{rate} words a minute")
+
+    # -- actions ------------------------------------------------------------------------
+
+    def selected_voice(self) -> str | None:
+        return self.voice_combo.currentData()
+
+    def request_preview(self) -> None:
+        voice = self.selected_voice()
+        if voice:
+            self.previewRequested.emit(voice, self.rate_slider.value())
+
+    def open_data_folder(self) -> None:
+        folder = paths.data_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        except OSError:
+            opened = False
+        if opened:
+            self.folder_note.hide()
+        else:
+            self.folder_note.setText(
+                "The folder could not be opened from here. Its path is shown above: "
+                "copy it into your file manager."
+            )
+            self.folder_note.show()
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    combo.setCurrentIndex(max(combo.findData(value), 0))

@@ -1,0 +1,175 @@
+"""The settings dialog: every change is stored at once, announced, and there next time."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QSlider
+
+from app import paths
+from app.history import Store
+from app.tts import FakeEngine, Voice
+from app.ui.settings_dialog import SettingsDialog
+
+VOICES = [
+    *FakeEngine().voices(),
+    Voice("gmw/en-gb", "English (Great Britain)", "en-gb"),
+    Voice("roa/fr", "French (France)", "fr-fr"),
+]
+
+
+@pytest.fixture
+def store():
+    store = Store(paths.database_path())
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_dialog(qtbot, store):
+    def make(voices=VOICES, default="fake/calm"):
+        dialog = SettingsDialog(store, voices, default)
+        qtbot.addWidget(dialog)
+        return dialog
+
+    return make
+
+
+def choose(combo: QComboBox, value) -> None:
+    index = combo.findData(value)
+    assert index >= 0, f"{value!r} is not offered"
+    combo.setCurrentIndex(index)
+
+
+def test_each_setting_is_stored_and_announced_at_once(qtbot, make_dialog, store):
+    dialog = make_dialog()
+    changes = []
+    dialog.settingChanged.connect(lambda key, value: changes.append((key, value)))
+
+    choose(dialog.voice_combo, "roa/fr")
+    dialog.rate_slider.setValue(170)
+    choose(dialog.length_combo, 15 * 60)
+    choose(dialog.ambience_combo, "rain")
+    choose(dialog.theme_combo, "dark")
+    dialog.streaks_check.setChecked(False)
+
+    expected = [
+        ("voice", "roa/fr"),
+        ("rate", 170),
+        ("default_length", 900),
+        ("default_ambience", "rain"),
+        ("theme", "dark"),
+        ("show_streaks", False),
+    ]
+    assert changes == expected
+    for key, value in expected:
+        assert store.get_setting(key) == value
+    assert dialog.rate_value.text() == "170 words a minute"
+
+    # Back to the defaults that are stored as values of their own.
+    choose(dialog.length_combo, None)
+    choose(dialog.ambience_combo, "none")
+    assert store.get_setting("default_length", "unset") is None
+    assert store.get_setting("default_ambience") == "none"
+    assert changes[-2:] == [("default_length", None), ("default_ambience", "none")]
+
+
+def test_opening_the_dialog_changes_nothing(qtbot, make_dialog, store):
+    dialog = make_dialog()
+    with qtbot.assertNotEmitted(dialog.settingChanged):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+    assert store.get_setting("voice") is None and store.get_setting("theme") is None
+    # What is shown are the defaults.
+    assert dialog.selected_voice() == "fake/calm"
+    assert dialog.rate_slider.value() == 135
+    assert dialog.length_combo.currentData() is None
+    assert dialog.ambience_combo.currentData() == "script"
+    assert dialog.theme_combo.currentData() == "system"
+    assert dialog.streaks_check.isChecked()
+
+
+def test_hear_it_asks_for_the_selected_voice_at_the_chosen_rate(qtbot, make_dialog):
+    dialog = make_dialog()
+    choose(dialog.voice_combo, "gmw/en-gb")
+    dialog.rate_slider.setValue(95)
+    with qtbot.waitSignal(dialog.previewRequested, timeout=1000) as signal:
+        qtbot.mouseClick(dialog.hear_button, Qt.MouseButton.LeftButton)
+    assert signal.args == ["gmw/en-gb", 95]
+
+
+def test_choices_are_there_in_a_new_dialog(qtbot, make_dialog):
+    first = make_dialog()
+    choose(first.voice_combo, "fake/bright")
+    first.rate_slider.setValue(200)
+    choose(first.length_combo, 30 * 60)
+    choose(first.ambience_combo, "forest-night")
+    choose(first.theme_combo, "light")
+    first.streaks_check.setChecked(False)
+    qtbot.mouseClick(first.buttons.button(first.buttons.StandardButton.Close), Qt.MouseButton.LeftButton)
+    assert not first.isVisible()
+
+    second = make_dialog()
+    assert second.selected_voice() == "fake/bright"
+    assert second.rate_slider.value() == 200
+    assert second.length_combo.currentData() == 1800
+    assert second.ambience_combo.currentData() == "forest-night"
+    assert second.theme_combo.currentData() == "light"
+    assert not second.streaks_check.isChecked()
+
+
+def test_voices_show_name_and_language_and_can_be_searched(qtbot, make_dialog):
+    dialog = make_dialog()
+    labels = [dialog.voice_combo.itemText(i) for i in range(dialog.voice_combo.count())]
+    assert "French (France) · fr-fr" in labels
+    completer = dialog.voice_combo.completer()
+    completer.setCompletionPrefix("france")  # matches inside the text, whatever the case
+    assert completer.completionCount() == 1
+    assert completer.currentCompletion() == "French (France) · fr-fr"
+
+
+def test_unusual_stored_values_are_shown_faithfully_or_safely(qtbot, make_dialog, store):
+    store.set_setting("default_length", 25 * 60)
+    store.set_setting("default_ambience", "a-sound-since-removed")
+    store.set_setting("rate", 400)
+    store.set_setting("voice", "gone/voice")
+    dialog = make_dialog()
+    assert dialog.length_combo.currentText() == "25 min"
+    assert dialog.ambience_combo.currentData() == "script"
+    assert dialog.rate_slider.value() == 220
+    assert dialog.selected_voice() == "fake/calm"
+
+
+def test_without_voices_the_voice_controls_rest(qtbot, make_dialog):
+    dialog = make_dialog(voices=[], default="")
+    assert not dialog.voice_combo.isEnabled() and not dialog.hear_button.isEnabled()
+    with qtbot.assertNotEmitted(dialog.previewRequested):
+        dialog.request_preview()
+
+
+def test_open_folder_shows_the_data_folder(qtbot, make_dialog, monkeypatch):
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    dialog = make_dialog()
+    assert dialog.data_path.text() == str(paths.data_dir())
+    qtbot.mouseClick(dialog.open_folder_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(paths.data_dir())]
+    assert paths.data_dir().is_dir()
+    assert dialog.folder_note.isHidden()
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    qtbot.mouseClick(dialog.open_folder_button, Qt.MouseButton.LeftButton)
+    assert not dialog.folder_note.isHidden() and "copy it" in dialog.folder_note.text()
+
+
+def test_every_control_has_a_name_and_a_tooltip(make_dialog):
+    dialog = make_dialog()
+    controls = (
+        dialog.findChildren(QAbstractButton)
+        + dialog.findChildren(QComboBox)
+        + dialog.findChildren(QSlider)
+        + [dialog.data_path]
+    )
+    assert len(controls) >= 9
+    for control in controls:
+        assert control.accessibleName(), control
+        assert control.toolTip(), control.accessibleName()
