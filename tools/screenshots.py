@@ -67,9 +67,10 @@ def main() -> int:
     view = window.player_view
     wait(app, 60, until=lambda: view.pages.currentIndex() == 1 and window.player.duration() > 0)
     # Mid-session: the second chapter, on a spoken sentence.
-    cue = view._timeline["cues"][8]
-    window.player.seek(round(cue["start"] * 1000) + 800)
-    wait(app, 2.0)
+    # A long sentence of the second chapter, caught while it is spoken.
+    cue = next(c for c in view._timeline["cues"] if c["section"] == 1 and c["end"] - c["start"] > 4)
+    window.player.seek(round(cue["start"] * 1000) + 500)
+    wait(app, 1.0)
     window.player.pause()
     wait(app, 0.5)
     save(window, "player")

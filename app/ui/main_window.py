@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
 
     def start_timer(self, script: Script, ambience: str | None) -> None:
         self.show_page(1)
-        self.player_view.open_script("timer", script, None, ambience=ambience or "none")
+        self.player_view.open_script("timer", script, script.default_length, ambience=ambience or "none")
 
     # -- settings -----------------------------------------------------------------------
 

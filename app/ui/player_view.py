@@ -190,6 +190,7 @@ class PlayerView(QWidget):
         )
         self.transcript.setObjectName("transcript")
         self.transcript.setWordWrap(True)
+        self.transcript.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.transcript.itemClicked.connect(self._on_transcript_clicked)
         right_layout.addWidget(transcript_label)
         right_layout.addWidget(self.transcript)

@@ -31,7 +31,7 @@ def stylesheet(scheme: str) -> str:
     text = (paths.PROJECT_ROOT / "resources" / "style.qss").read_text("utf-8")
     for name, value in (DARK if scheme == "dark" else LIGHT).items():
         text = text.replace(f"@{name}@", value)
-    return text
+    return text.replace("@RESOURCES@", (paths.PROJECT_ROOT / "resources").as_posix())
 
 
 def apply_theme(app: QApplication, preference: str) -> str:
