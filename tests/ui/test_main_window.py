@@ -1,0 +1,100 @@
+"""The whole window with the fake voice: keyboard, playing from the library, the timer, memory."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import paths
+from app.history import Store
+from app.library import load_catalogue
+from app.tts import FakeEngine
+from app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    store = Store(paths.database_path())
+    widget = MainWindow(store, load_catalogue(), FakeEngine())
+    qtbot.addWidget(widget)
+    widget.show()
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
+    yield widget
+    widget.player.unload()
+    widget.renders.wait()
+    store.close()
+
+
+def entry(slug):
+    return next(e for e in load_catalogue() if e.slug == slug)
+
+
+def test_playing_from_the_library_opens_the_player_and_space_pauses(qtbot, window):
+    window.play_entry(entry("pause-before-you-react"), 180.0)
+    assert window.pages.currentIndex() == 1
+    qtbot.waitUntil(lambda: window.player.is_playing(), timeout=20_000)
+    window.player_view.play_button.setFocus()
+    window.player_view.transcript.setFocus()
+    qtbot.keyClick(window.player_view.transcript, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.player.is_playing(), timeout=5000)
+    before = window.player.position()
+    qtbot.keyClick(window.player_view.transcript, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: window.player.position() >= before + 14_000, timeout=5000)
+    qtbot.keyClick(window.player_view.transcript, Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: window.player.position() < before + 1_000, timeout=5000)
+
+
+def test_space_in_the_search_field_types_a_space_instead(qtbot, window):
+    window.play_entry(entry("pause-before-you-react"), 180.0)
+    qtbot.waitUntil(lambda: window.player.is_playing(), timeout=20_000)
+    window.show_page(0)
+    window.library.focus_search()
+    qtbot.keyClicks(window.library.search_field, "kind ")
+    assert window.library.search_field.text() == "kind "
+    assert window.player.is_playing()
+
+
+def test_ctrl_f_from_another_page_goes_to_the_search(qtbot, window):
+    window.show_page(2)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentIndex() == 0
+    assert QApplication.focusWidget() is window.library.search_field
+
+
+def test_leaving_part_way_offers_to_continue(qtbot, window, monkeypatch):
+    window.play_entry(entry("pause-before-you-react"), 180.0)
+    qtbot.waitUntil(lambda: window.player.duration() > 0, timeout=20_000)
+    window.player.seek(60_000)
+    qtbot.waitUntil(lambda: window.player.position() >= 60_000, timeout=5000)
+    window.player.pause()
+    window.player_view.save_position()
+    asked = []
+
+    def answer_yes(parent, title, text, *rest):
+        asked.append(title)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    window.play_entry(entry("pause-before-you-react"), 180.0)
+    assert asked and "Continue" in asked[0]
+    qtbot.waitUntil(lambda: window.player.position() >= 60_000, timeout=20_000)
+
+
+def test_the_timer_plays_through_the_same_player(qtbot, window):
+    window.show_page(2)
+    with qtbot.waitSignal(window.player_view.sessionStarted, timeout=30_000):
+        window.timer_view.start_button.click()
+    assert window.player_view.now.key == "timer"
+    assert not window.player_view.length_picker.isEnabled()
+
+
+def test_the_window_remembers_its_size(qtbot, window):
+    # The offscreen screen is 800x600 and restoreGeometry keeps windows on it: stay inside.
+    window.setGeometry(40, 30, window.minimumSizeHint().width(), 560)
+    expected = window.geometry()
+    window.close()
+    assert window.store.get_setting("window_geometry")
+    again = MainWindow(window.store, load_catalogue(), FakeEngine())
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.geometry().size() == expected.size(), timeout=3000)
