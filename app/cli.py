@@ -79,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
     render.add_argument("-o", "--output", required=True, type=_wav_path, metavar="OUT.wav")
 
+    play = commands.add_parser("play", help="play a session in the terminal (Ctrl+C stops)")
+    play.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
+    play.add_argument(
+        "--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)"
+    )
+    play.add_argument("--voice", help="voice id (see `kindred voices`)")
+    play.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
+    play.add_argument(
+        "--ambience",
+        metavar="NAME|none",
+        help="background sound under the voice, or none (default: the script's own)",
+    )
+
     commands.add_parser("voices", help="list the voices this computer can speak with")
     commands.add_parser("doctor", help="check the voice, ffmpeg, audio output and data folders")
     return parser
@@ -88,9 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
-    handlers = {"list": _list, "check": _check, "render": _render, "voices": _voices, "doctor": _doctor}
+        return _window()
+    handlers = {
+        "list": _list,
+        "check": _check,
+        "render": _render,
+        "play": _play,
+        "voices": _voices,
+        "doctor": _doctor,
+    }
     try:
         return handlers[args.command](args)
     except KindredError as error:
@@ -212,6 +231,48 @@ def _render(args: argparse.Namespace) -> int:
     source = "from the cache" if result.from_cache else f"in {time.perf_counter() - started:.1f} s"
     print(f"Wrote {output} ({length}, {script.meta.title}) {source}")
     return EXIT_OK
+
+
+def _window() -> int:
+    """No command: open the window. Qt is loaded here only, never by the other commands."""
+    try:
+        from app.ui.app import run
+    except ImportError as error:
+        print(
+            f"The window cannot open here ({error}). Install the system packages of `make run` "
+            "(libegl1, libxkbcommon0, libpulse0 …) and try again; "
+            "`kindred --help` lists what works without it.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    return run(sys.argv[:1])
+
+
+def _play(args: argparse.Namespace) -> int:
+    from app.script import ScriptErrors
+
+    try:
+        script = _resolve_script(args.script)
+    except ScriptErrors as errors:
+        print(errors.format(), file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        # The one headless command that loads Qt, and only now: the others must stay light.
+        from app.ui.terminal_player import play_in_terminal
+    except ImportError as error:
+        print(
+            f"Playback is not available here ({error}). Install the system package libpulse0 "
+            "(see `kindred doctor`), or save the session as a file with `kindred render`.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    from app.tts import create_engine
+    from app.tts.engine import DEFAULT_RATE_WPM
+
+    with contextlib.closing(create_engine()) as engine:
+        return play_in_terminal(
+            script, args.length, args.voice, args.rate or DEFAULT_RATE_WPM, args.ambience, engine
+        )
 
 
 def _check_output(output: Path) -> None:

@@ -114,11 +114,20 @@ def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
 # -- usage -------------------------------------------------------------------------------
 
 
-def test_no_arguments_prints_help_and_succeeds():
-    result = kindred()
+def test_no_arguments_opens_the_window(monkeypatch):
+    import app.ui.app
+
+    opened = []
+    monkeypatch.setattr(app.ui.app, "run", lambda argv: opened.append(argv) or 0)
+    assert main([]) == 0
+    assert opened == [sys.argv[:1]]
+
+
+def test_help_lists_every_command():
+    result = kindred("--help")
     assert result.returncode == 0
     assert result.stdout.startswith("usage: kindred")
-    for command in ("list", "check", "render", "voices", "doctor"):
+    for command in ("list", "check", "render", "play", "voices", "doctor"):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
     assert result.stderr == ""
 
@@ -488,7 +497,7 @@ def test_no_command_imports_qt(tmp_path):
 import contextlib, io, sys
 from app.cli import main
 script, out = sys.argv[1], sys.argv[2]
-for argv in ([], ["list"], ["check", script], ["voices"], ["doctor"], ["render", script, "-o", out]):
+for argv in (["list"], ["check", script], ["voices"], ["doctor"], ["render", script, "-o", out]):
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         main(argv)
 print(sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6")

@@ -65,10 +65,14 @@ class Player(QObject):
         self._autoplay = autoplay
         self._media.stop()
         self._media.setSource(QUrl.fromLocalFile(str(path)))
+        # The ambience starts playing with the session, before Qt's first position update:
+        # without this it would come in at the level the previous session left it at.
+        self._update_ambience_level(start_ms if start_ms > 0 else 0)
         if autoplay:
             self._media.play()
 
     def unload(self) -> None:
+        self._pending_seek = None  # else position() would go on reporting a seek meant for the old file
         self._media.stop()
         self._ambience.stop()
         self._media.setSource(QUrl())

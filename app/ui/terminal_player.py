@@ -1,0 +1,359 @@
+"""`kindred play`: a session in the terminal, played by the same Player class as the window.
+
+No window is opened: a QCoreApplication runs the Player's event loop, and one line on the
+terminal shows where the session is. Ctrl+C stops cleanly (exit status 130).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLoggingCategory,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+
+from app import paths
+from app.render import render_session
+from app.render.sidecar import cue_index_at, cue_is_speaking, section_index_at
+from app.render.sounds import ambience_source
+from app.script import Script
+from app.tts import SpeechEngine
+
+if TYPE_CHECKING:
+    from app.ui.player import Player
+
+EXIT_OK, EXIT_FAILURE, EXIT_INTERRUPTED = 0, 1, 130
+#: Python runs its signal handlers only between bytecodes; this tick lets Ctrl+C in while Qt waits.
+TICK_MS = 200
+#: Without a terminal (a log, a pipe) a plain line is printed this often, and at each new section.
+PLAIN_LINE_EVERY_MS = 10_000
+PLAIN_LINE_WIDTH = 120
+DEFAULT_VOLUME = 0.8
+DEFAULT_AMBIENCE_VOLUME = 0.5
+
+NO_AUDIO_DEVICE = (
+    "No sound output was found, so playback is silent: connect speakers or headphones, "
+    "or start the sound service (PulseAudio or PipeWire); sound starts as soon as one appears."
+)
+AUDIO_DEVICE_BACK = "A sound output was found: playing aloud."
+
+#: Qt's own chatter about backends and devices; Kindred says what matters in its own words.
+_QUIET_RULES = "qt.multimedia*=false"
+_QUIET_MESSAGES = ("PulseAudioService:", "No audio device detected")
+
+#: Kept for the life of the process: Qt objects must not outlive the application they belong to.
+_app: QCoreApplication | None = None
+
+
+def format_clock(ms: int) -> str:
+    """03:12, or 1:03:12 past an hour."""
+    seconds = max(0, int(ms) // 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def elide(text: str, width: int, ellipsis: str = "…") -> str:
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - len(ellipsis))].rstrip() + ellipsis
+
+
+def status_text(timeline: dict, position_ms: int, duration_ms: int, fallback_title: str = "") -> str:
+    """`▶ 03:12 / 10:00  Section — the sentence being spoken` (only the section during a silence)."""
+    seconds = position_ms / 1000
+    sections = timeline.get("sections") or []
+    title = sections[section_index_at(timeline, seconds)]["title"] if sections else fallback_title
+    text = f"▶ {format_clock(position_ms)} / {format_clock(duration_ms)}"
+    cue = cue_index_at(timeline, seconds) if timeline.get("cues") else None
+    caption = timeline["cues"][cue]["text"] if cue_is_speaking(timeline, cue, seconds) else ""
+    if title and caption:
+        return f"{text}  {title} — {caption}"
+    if title or caption:
+        return f"{text}  {title or caption}"
+    return text
+
+
+def ambience_for(script: Script, ambience: str | None) -> Path | None:
+    """None means the script's own ambience; "none" means silence underneath. Unknown names raise."""
+    name = script.meta.ambience if ambience is None else ambience
+    if not name or name.strip().lower() == "none":
+        return None
+    return ambience_source(name.strip())
+
+
+def play_in_terminal(
+    script: Script,
+    length: float | None,
+    voice: str | None,
+    rate: int,
+    ambience: str | None,
+    engine: SpeechEngine,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Render (with a progress bar on `err`) and play the session; returns the exit status.
+
+    `ambience` is a name from audio/ambience, "none", or None for the script's default.
+    Raises KindredError (unknown ambience, a length the script cannot fill, no voice) for
+    the command line to report.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    sound = ambience_for(script, ambience)  # before rendering: a typo should not wait for the voice
+
+    from app.cli import ProgressDisplay  # the same bar as `kindred render`
+
+    bar = ProgressDisplay(err)
+    try:
+        result = render_session(script, engine, length=length, voice=voice, rate=rate, progress=bar.update)
+    finally:
+        bar.finish()
+    return play_session(result.wav_path, result.timeline, sound, title=script.meta.title, out=out, err=err)
+
+
+def play_session(
+    wav_path: Path,
+    timeline: dict,
+    ambience: Path | None = None,
+    *,
+    title: str = "",
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Play a rendered session to its end or until Ctrl+C: 0 when complete, 130 when stopped."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    QLoggingCategory.setFilterRules(_QUIET_RULES)  # QT_LOGGING_RULES in the environment still wins
+    previous_handler = qInstallMessageHandler(_quiet_message_handler)
+    # Imported only now: loading QtMultimedia already logs, and the rules above must come first.
+    from app.ui.player import Player
+
+    app = _application()
+    volume, ambience_volume = _remembered_volumes()
+
+    player = Player()
+    player.set_volume(volume)
+    player.set_ambience_volume(ambience_volume)
+    session = _TerminalSession(app, player, timeline, title, out, err)
+    previous_sigint = signal.signal(signal.SIGINT, lambda _signum, _frame: session.interrupt())
+    try:
+        session.silent = not player.has_audio_device()
+        if session.silent:
+            session.say(NO_AUDIO_DEVICE, err)
+        player.set_ambience(ambience)
+        player.load(wav_path)
+        session.start()
+        if session.exit_code is None:
+            app.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous_sigint)
+        session.close()
+        player.unload()
+        qInstallMessageHandler(previous_handler)
+    return EXIT_INTERRUPTED if session.exit_code is None else session.exit_code
+
+
+def _application() -> QCoreApplication:
+    global _app
+    existing = QCoreApplication.instance()
+    if existing is not None:
+        return existing
+    _app = QCoreApplication([sys.argv[0] if sys.argv else "kindred"])
+    return _app
+
+
+class _TerminalSession(QObject):
+    """Draws the progress line and ends the event loop when the session ends or is stopped."""
+
+    def __init__(
+        self,
+        app: QCoreApplication,
+        player: Player,
+        timeline: dict,
+        title: str,
+        out: TextIO,
+        err: TextIO,
+    ):
+        super().__init__()
+        self.app = app
+        self.player = player
+        self.timeline = timeline
+        self.title = title
+        self.out = out
+        self.err = err
+        self.interactive = _isatty(out)
+        self.exit_code: int | None = None
+        self.silent = False  # no sound output: playing on without sound
+        self._drawn = 0  # width of the line now on the terminal, 0 when none is
+        self._shown = ""
+        self._next_plain_ms = 0
+        self._last_section: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        player.finished.connect(self._complete)
+        player.errorOccurred.connect(self._failed)
+        player.noAudioDeviceChanged.connect(self._device_changed)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def close(self) -> None:
+        self._timer.stop()
+        for signal_, slot in (
+            (self.player.finished, self._complete),
+            (self.player.errorOccurred, self._failed),
+            (self.player.noAudioDeviceChanged, self._device_changed),
+        ):
+            with contextlib.suppress(RuntimeError):
+                signal_.disconnect(slot)
+
+    # -- how it ends --------------------------------------------------------------------
+
+    def interrupt(self) -> None:
+        """From the SIGINT handler, which Python runs on the main thread between Qt's events."""
+        if self.exit_code is not None:
+            return
+        position = self.player.position()
+        self.player.pause()
+        self._end(EXIT_INTERRUPTED, f"Stopped at {format_clock(position)}.", self.out)
+
+    def _complete(self) -> None:
+        if self.exit_code is not None:
+            return
+        duration = self._duration()
+        self._draw(duration, duration, force=True)
+        self._end(EXIT_OK, "Session complete.", self.out)
+
+    def _failed(self, message: str) -> None:
+        if self.exit_code is not None:
+            return
+        self.player.pause()
+        self._end(
+            EXIT_FAILURE,
+            f"Playback failed: {message or 'the session file could not be played'}. "
+            "Run `kindred doctor` to check the audio output, or save the session with `kindred render`.",
+            self.err,
+        )
+
+    def _end(self, code: int, message: str, stream: TextIO) -> None:
+        self.exit_code = code
+        self._timer.stop()
+        self.say(message, stream)
+        # Queued rather than called: a Ctrl+C just before the loop starts must still end it
+        # (quit() does nothing while no event loop runs).
+        QTimer.singleShot(0, self.app.quit)
+
+    # -- what is shown ------------------------------------------------------------------
+
+    def _device_changed(self, missing: bool) -> None:
+        if missing == self.silent:
+            return  # another output came or went; what is heard did not change
+        self.silent = missing
+        self.say(NO_AUDIO_DEVICE if missing else AUDIO_DEVICE_BACK, self.err)
+
+    def say(self, message: str, stream: TextIO) -> None:
+        """A message on a line of its own, below the progress line rather than through it."""
+        if self._drawn:
+            self.out.write("\n")
+            self.out.flush()
+            self._drawn = 0
+        print(_printable(message, stream), file=stream, flush=True)
+
+    def _duration(self) -> int:
+        return self.player.duration() or int(round(self.timeline.get("length", 0) * 1000))
+
+    def _tick(self) -> None:
+        if self.player.is_playing():
+            self._draw(self.player.position(), self._duration())
+
+    def _draw(self, position: int, duration: int, force: bool = False) -> None:
+        text = status_text(self.timeline, position, duration, self.title)
+        if self.interactive:
+            width = max(20, shutil.get_terminal_size((80, 20)).columns - 1)
+            line = _printable(elide(text, width), self.out)
+            if line == self._shown and self._drawn:
+                return
+            self._shown = line
+            # Spaces rather than an escape code to clear what is left of a longer line: works everywhere.
+            self.out.write("\r" + line + " " * max(0, self._drawn - len(line)))
+            self.out.flush()
+            self._drawn = max(1, len(line))
+            return
+        section = section_index_at(self.timeline, position / 1000)
+        if force or position >= self._next_plain_ms or section != self._last_section:
+            self._next_plain_ms = (position // PLAIN_LINE_EVERY_MS + 1) * PLAIN_LINE_EVERY_MS
+            self._last_section = section
+            print(_printable(elide(text, PLAIN_LINE_WIDTH), self.out), file=self.out, flush=True)
+
+
+def _remembered_volumes() -> tuple[float, float]:
+    """The volumes the window remembers, so the terminal sounds the same; defaults without a history."""
+    database = paths.database_path()
+    if not database.exists():  # reading must not create a database
+        return DEFAULT_VOLUME, DEFAULT_AMBIENCE_VOLUME
+    try:
+        from app.history import Store
+
+        store = Store(database)
+        try:
+            volume = store.get_setting("volume", DEFAULT_VOLUME)
+            ambience = store.get_setting("ambience_volume", DEFAULT_AMBIENCE_VOLUME)
+        finally:
+            store.close()
+    except Exception:  # an unreadable history must not stop a session from playing
+        return DEFAULT_VOLUME, DEFAULT_AMBIENCE_VOLUME
+    return _fraction(volume, DEFAULT_VOLUME), _fraction(ambience, DEFAULT_AMBIENCE_VOLUME)
+
+
+def _fraction(value: object, default: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return max(0.0, min(1.0, float(value)))
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+_PLAIN_SYMBOLS = {"▶": ">", "—": "-", "…": "..."}
+
+
+def _printable(text: str, stream: TextIO) -> str:
+    """The symbols as ASCII where the terminal's encoding cannot show them (rather than a crash)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except LookupError:
+        encoding = "ascii"
+    except UnicodeEncodeError:
+        pass
+    for symbol, plain in _PLAIN_SYMBOLS.items():
+        text = text.replace(symbol, plain)
+    return text.encode(encoding, errors="replace").decode(encoding, errors="replace")
+
+
+def _quiet_message_handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) and not os.environ.get("QT_LOGGING_RULES"):
+        return
+    if message.startswith(_QUIET_MESSAGES):
+        return  # said once, in Kindred's words, by NO_AUDIO_DEVICE
+    print(message, file=sys.stderr, flush=True)
