@@ -303,12 +303,21 @@ class MainWindow(QMainWindow):
         self.renders.wait(5000)
         event.accept()
 
+    def _splitters(self) -> dict:
+        return {"library_splitter": self.library.splitter, "player_splitter": self.player_view.splitter}
+
     def _save_geometry(self) -> None:
         self.store.set_setting(
             "window_geometry", base64.b64encode(bytes(self.saveGeometry())).decode("ascii")
         )
+        for key, splitter in self._splitters().items():
+            self.store.set_setting(key, base64.b64encode(bytes(splitter.saveState())).decode("ascii"))
 
     def _restore_geometry(self) -> None:
+        for key, splitter in self._splitters().items():
+            state = self.store.get_setting(key)
+            if state:
+                splitter.restoreState(base64.b64decode(state))
         saved = self.store.get_setting("window_geometry")
         if saved:
             self.restoreGeometry(base64.b64decode(saved))

@@ -155,6 +155,7 @@ class PlayerView(QWidget):
         outer.addLayout(header)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 12, 12, 0)

@@ -98,3 +98,17 @@ def test_the_window_remembers_its_size(qtbot, window):
     qtbot.addWidget(again)
     again.show()
     qtbot.waitUntil(lambda: again.geometry().size() == expected.size(), timeout=3000)
+
+
+def test_the_layout_of_the_library_is_remembered(qtbot, window):
+    window.library.splitter.setSizes([300, 500])
+    first, second = window.library.splitter.sizes()
+    window.close()
+    again = MainWindow(window.store, load_catalogue(), FakeEngine())
+    qtbot.addWidget(again)
+    # Compared before showing: on the small offscreen screen the shown window is narrower than
+    # the panes' minimum widths allow for the same share.
+    restored_first, restored_second = again.library.splitter.sizes()
+    assert restored_first / (restored_first + restored_second) == pytest.approx(
+        first / (first + second), abs=0.02
+    )
