@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudio, QAudioOutput, QMediaDevices, QMediaPlayer
 
 SKIP_MS = 15_000
@@ -22,6 +22,26 @@ def slider_to_linear(slider: float) -> float:
     """A volume slider position (0-1) to the linear gain QAudioOutput wants, heard evenly."""
     position = max(0.0, min(1.0, slider))
     return float(QAudio.convertVolume(position, QAudio.LogarithmicVolumeScale, QAudio.LinearVolumeScale))
+
+
+def _invoke(target: QObject, slot: str, *args: object) -> None:
+    """Calls a QMediaPlayer slot synchronously with Python's GIL released.
+
+    A plain `player.stop()` keeps the GIL while Qt's FFmpeg backend waits for its audio
+    thread; that thread, when it is just then destroying an old renderer, calls
+    disconnectNotify on our (Python-made) QAudioOutput, which wants the GIL: both wait for
+    ever. Seen within a few calls of stop/setSource in a row. invokeMethod lets go of the GIL.
+    """
+    if not QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.DirectConnection, *args):
+        raise RuntimeError(f"{type(target).__name__} has no slot {slot}")
+
+
+def _set_source(target: QMediaPlayer, url: QUrl) -> None:
+    _invoke(target, "setSource", Q_ARG(QUrl, url))
+
+
+def _set_position(target: QMediaPlayer, position_ms: int) -> None:
+    _invoke(target, "setPosition", Q_ARG("qint64", int(position_ms)))
 
 
 class Player(QObject):
@@ -63,27 +83,27 @@ class Player(QObject):
         """Open a finished session file; seeking waits until the media is loaded (Qt drops it before)."""
         self._pending_seek = start_ms if start_ms > 0 else None
         self._autoplay = autoplay
-        self._media.stop()
-        self._media.setSource(QUrl.fromLocalFile(str(path)))
+        _invoke(self._media, "stop")
+        _set_source(self._media, QUrl.fromLocalFile(str(path)))
         # The ambience starts playing with the session, before Qt's first position update:
         # without this it would come in at the level the previous session left it at.
         self._update_ambience_level(start_ms if start_ms > 0 else 0)
         if autoplay:
-            self._media.play()
+            _invoke(self._media, "play")
 
     def unload(self) -> None:
         self._pending_seek = None  # else position() would go on reporting a seek meant for the old file
-        self._media.stop()
-        self._ambience.stop()
-        self._media.setSource(QUrl())
+        _invoke(self._media, "stop")
+        _invoke(self._ambience, "stop")
+        _set_source(self._media, QUrl())
 
     def play(self) -> None:
         if self._media.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia:
-            self._media.setPosition(0)
-        self._media.play()
+            _set_position(self._media, 0)
+        _invoke(self._media, "play")
 
     def pause(self) -> None:
-        self._media.pause()
+        _invoke(self._media, "pause")
 
     def toggle(self) -> None:
         if self.is_playing():
@@ -114,7 +134,7 @@ class Player(QObject):
         ):
             self._pending_seek = position_ms
             return
-        self._media.setPosition(position_ms)
+        _set_position(self._media, position_ms)
         self._update_ambience_level(position_ms)
 
     def skip(self, delta_ms: int) -> None:
@@ -132,13 +152,13 @@ class Player(QObject):
     # -- ambience -----------------------------------------------------------------------
 
     def set_ambience(self, path: Path | None) -> None:
-        self._ambience.stop()
+        _invoke(self._ambience, "stop")
         if path is None:
-            self._ambience.setSource(QUrl())
+            _set_source(self._ambience, QUrl())
             return
-        self._ambience.setSource(QUrl.fromLocalFile(str(path)))
+        _set_source(self._ambience, QUrl.fromLocalFile(str(path)))
         if self.is_playing():
-            self._ambience.play()
+            _invoke(self._ambience, "play")
         self._update_ambience_level(self.position())
 
     def ambience_volume(self) -> float:
@@ -172,20 +192,20 @@ class Player(QObject):
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
         if playing and not self._ambience.source().isEmpty():
-            self._ambience.play()
+            _invoke(self._ambience, "play")
         elif not playing:
-            self._ambience.pause()
+            _invoke(self._ambience, "pause")
         self.playingChanged.emit(playing)
 
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
         if status in (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia):
             if self._pending_seek is not None:
                 target, self._pending_seek = self._pending_seek, None
-                self._media.setPosition(target)
+                _set_position(self._media, target)
                 self._update_ambience_level(target)
                 self.positionChanged.emit(target)
         elif status == QMediaPlayer.MediaStatus.EndOfMedia:
-            self._ambience.stop()
+            _invoke(self._ambience, "stop")
             self.finished.emit()
 
     def _follow_default_output(self) -> None:
@@ -197,4 +217,3 @@ class Player(QObject):
 
     def has_audio_device(self) -> bool:
         return not QMediaDevices.defaultAudioOutput().isNull()
-

@@ -7,22 +7,13 @@ terminal shows where the session is. Ctrl+C stops cleanly (exit status 130).
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QLoggingCategory,
-    QMessageLogContext,
-    QObject,
-    QTimer,
-    QtMsgType,
-    qInstallMessageHandler,
-)
+from PySide6.QtCore import QCoreApplication, QLoggingCategory, QObject, QTimer
 
 from app import paths
 from app.render import render_session
@@ -49,9 +40,11 @@ NO_AUDIO_DEVICE = (
 )
 AUDIO_DEVICE_BACK = "A sound output was found: playing aloud."
 
-#: Qt's own chatter about backends and devices; Kindred says what matters in its own words.
-_QUIET_RULES = "qt.multimedia*=false"
-_QUIET_MESSAGES = ("PulseAudioService:", "No audio device detected")
+#: Qt's own chatter about backends and devices ("No audio device detected" is uncategorised):
+#: Kindred says what matters in its own words. QT_LOGGING_RULES in the environment still wins,
+#: for debugging. Rules rather than a Python message handler: Qt's audio threads log, and a
+#: Python handler would make them wait for the GIL (or crash while one is being swapped).
+_QUIET_RULES = "qt.multimedia*=false\ndefault.debug=false\ndefault.info=false\ndefault.warning=false"
 
 #: Kept for the life of the process: Qt objects must not outlive the application they belong to.
 _app: QCoreApplication | None = None
@@ -137,8 +130,7 @@ def play_session(
     """Play a rendered session to its end or until Ctrl+C: 0 when complete, 130 when stopped."""
     out = out or sys.stdout
     err = err or sys.stderr
-    QLoggingCategory.setFilterRules(_QUIET_RULES)  # QT_LOGGING_RULES in the environment still wins
-    previous_handler = qInstallMessageHandler(_quiet_message_handler)
+    QLoggingCategory.setFilterRules(_QUIET_RULES)
     # Imported only now: loading QtMultimedia already logs, and the rules above must come first.
     from app.ui.player import Player
 
@@ -163,7 +155,6 @@ def play_session(
         signal.signal(signal.SIGINT, previous_sigint)
         session.close()
         player.unload()
-        qInstallMessageHandler(previous_handler)
     return EXIT_INTERRUPTED if session.exit_code is None else session.exit_code
 
 
@@ -349,11 +340,3 @@ def _printable(text: str, stream: TextIO) -> str:
     for symbol, plain in _PLAIN_SYMBOLS.items():
         text = text.replace(symbol, plain)
     return text.encode(encoding, errors="replace").decode(encoding, errors="replace")
-
-
-def _quiet_message_handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) and not os.environ.get("QT_LOGGING_RULES"):
-        return
-    if message.startswith(_QUIET_MESSAGES):
-        return  # said once, in Kindred's words, by NO_AUDIO_DEVICE
-    print(message, file=sys.stderr, flush=True)
