@@ -29,6 +29,7 @@ from app.script import Script, format_duration
 from app.tts.engine import DEFAULT_RATE_WPM
 from app.ui.player import SKIP_MS, Player
 from app.ui.render_service import RenderRequest, RenderService, RenderTask
+from app.ui.widgets import labelled
 
 #: How often the place in a session is saved while playing, so a crash loses little.
 SAVE_EVERY_MS = 5_000
@@ -49,12 +50,6 @@ class NowPlaying:
     script: Script
     length: float | None
     result: RenderResult | None = None
-
-
-def _labelled(widget: QWidget, name: str, tip: str) -> QWidget:
-    widget.setAccessibleName(name)
-    widget.setToolTip(tip)
-    return widget
 
 
 class PlayerView(QWidget):
@@ -114,13 +109,13 @@ class PlayerView(QWidget):
         self.render_progress = QProgressBar()
         self.render_progress.setRange(0, 1000)
         self.render_progress.setTextVisible(False)
-        _labelled(
+        labelled(
             self.render_progress,
             "Preparation progress",
             "How far the voice has come in preparing the session",
         )
         self.cancel_button = QPushButton("Cancel")
-        _labelled(self.cancel_button, "Cancel", "Stop preparing this session")
+        labelled(self.cancel_button, "Cancel", "Stop preparing this session")
         self.cancel_button.clicked.connect(self.cancel_render)
         for widget in (self.render_title, self.render_stage, self.render_progress):
             layout.addWidget(widget)
@@ -139,14 +134,14 @@ class PlayerView(QWidget):
         outer.setContentsMargins(24, 16, 24, 16)
 
         header = QHBoxLayout()
-        self.back_button = _labelled(QPushButton("‹ Library"), "Back to the library", "Back to the library")
+        self.back_button = labelled(QPushButton("‹ Library"), "Back to the library", "Back to the library")
         self.back_button.clicked.connect(self.backRequested)
         self.title_label = QLabel()
         self.title_label.setObjectName("sessionTitle")
         header.addWidget(self.back_button)
         header.addSpacing(12)
         header.addWidget(self.title_label, 1)
-        self.length_picker = _labelled(
+        self.length_picker = labelled(
             QComboBox(), "Session length", "Change the length; the voice keeps your place"
         )
         self.length_picker.activated.connect(self._on_length_picked)
@@ -167,14 +162,14 @@ class PlayerView(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setMinimumHeight(140)
-        _labelled(self.caption, "Caption", "What the voice is saying now")
+        labelled(self.caption, "Caption", "What the voice is saying now")
         left_layout.addStretch(1)
         left_layout.addWidget(self.section_label)
         left_layout.addWidget(self.caption)
         left_layout.addStretch(1)
         chapters_label = QLabel("Chapters")
         chapters_label.setObjectName("paneHeading")
-        self.chapters = _labelled(QListWidget(), "Chapters", "Jump to a chapter")
+        self.chapters = labelled(QListWidget(), "Chapters", "Jump to a chapter")
         self.chapters.setObjectName("chapters")
         self.chapters.itemActivated.connect(self._on_chapter_activated)
         self.chapters.itemClicked.connect(self._on_chapter_activated)
@@ -186,7 +181,7 @@ class PlayerView(QWidget):
         right_layout.setContentsMargins(12, 12, 0, 0)
         transcript_label = QLabel("Transcript")
         transcript_label.setObjectName("paneHeading")
-        self.transcript = _labelled(
+        self.transcript = labelled(
             QListWidget(), "Transcript", "Everything the voice says; click a line to go there"
         )
         self.transcript.setObjectName("transcript")
@@ -204,7 +199,7 @@ class PlayerView(QWidget):
         seek_row = QHBoxLayout()
         self.elapsed = QLabel("00:00")
         self.remaining = QLabel("-00:00")
-        self.seek_slider = _labelled(QSlider(Qt.Orientation.Horizontal), "Position", "Move to another moment")
+        self.seek_slider = labelled(QSlider(Qt.Orientation.Horizontal), "Position", "Move to another moment")
         self.seek_slider.setObjectName("seek")
         self.seek_slider.sliderPressed.connect(lambda: setattr(self, "_seeking", True))
         self.seek_slider.sliderReleased.connect(self._on_seek_released)
@@ -215,25 +210,25 @@ class PlayerView(QWidget):
         outer.addLayout(seek_row)
 
         controls = QHBoxLayout()
-        self.back15 = _labelled(QPushButton("↺ 15 s"), "Back 15 seconds", "Back 15 seconds (Left arrow)")
-        self.play_button = _labelled(QPushButton("Play"), "Play or pause", "Play or pause (Space)")
+        self.back15 = labelled(QPushButton("↺ 15 s"), "Back 15 seconds", "Back 15 seconds (Left arrow)")
+        self.play_button = labelled(QPushButton("Play"), "Play or pause", "Play or pause (Space)")
         self.play_button.setObjectName("playButton")
-        self.forward15 = _labelled(
+        self.forward15 = labelled(
             QPushButton("15 s ↻"), "Forward 15 seconds", "Forward 15 seconds (Right arrow)"
         )
         self.back15.clicked.connect(lambda: self.player.skip(-SKIP_MS))
         self.forward15.clicked.connect(lambda: self.player.skip(SKIP_MS))
         self.play_button.clicked.connect(self.player.toggle)
-        self.volume = _labelled(QSlider(Qt.Orientation.Horizontal), "Volume", "Voice volume")
+        self.volume = labelled(QSlider(Qt.Orientation.Horizontal), "Volume", "Voice volume")
         self.volume.setRange(0, 100)
         self.volume.setMaximumWidth(140)
         self.volume.valueChanged.connect(self._on_volume)
-        self.ambience = _labelled(QComboBox(), "Background sound", "A sound under the voice, or none")
+        self.ambience = labelled(QComboBox(), "Background sound", "A sound under the voice, or none")
         self.ambience.addItem("No background", None)
         for name in ambience_names():
             self.ambience.addItem(name.replace("-", " ").capitalize(), name)
         self.ambience.activated.connect(self._on_ambience_picked)
-        self.ambience_volume = _labelled(
+        self.ambience_volume = labelled(
             QSlider(Qt.Orientation.Horizontal), "Background volume", "Background volume"
         )
         self.ambience_volume.setRange(0, 100)
@@ -262,7 +257,7 @@ class PlayerView(QWidget):
         self.complete_text = QLabel()
         self.complete_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.complete_text.setWordWrap(True)
-        again = _labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
+        again = labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
         again.clicked.connect(self.backRequested)
         layout.addWidget(heading)
         layout.addWidget(self.complete_text)
@@ -285,7 +280,7 @@ class PlayerView(QWidget):
         self.problem_text.setWordWrap(True)
         self.problem_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.problem_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        back = _labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
+        back = labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
         back.clicked.connect(self.backRequested)
         layout.addWidget(self.problem_title)
         layout.addWidget(self.problem_text)

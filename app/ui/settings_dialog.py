@@ -29,16 +29,12 @@ from app import paths
 from app.history import Store
 from app.render.sounds import ambience_names
 from app.tts import DEFAULT_RATE_WPM, Voice
+from app.ui.widgets import labelled
 
 MIN_RATE = 80
 MAX_RATE = 220
 DEFAULT_LENGTHS = (5, 10, 15, 20, 30)  # minutes
 THEMES = (("Follow system", "system"), ("Light", "light"), ("Dark", "dark"))
-
-
-def _labelled(widget: QWidget, name: str, tip: str) -> None:
-    widget.setAccessibleName(name)
-    widget.setToolTip(tip)
 
 
 def _sound_label(name: str) -> str:
@@ -99,9 +95,9 @@ class SettingsDialog(QDialog):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.voice_combo.setCompleter(completer)
         self.voice_combo.lineEdit().setPlaceholderText("Type to find a voice")
-        _labelled(self.voice_combo, "Voice", "The voice that speaks the meditations; type to search")
+        labelled(self.voice_combo, "Voice", "The voice that speaks the meditations; type to search")
         self.hear_button = QPushButton("Hear it")
-        _labelled(self.hear_button, "Hear the voice", "Play a short sample of this voice at this rate")
+        labelled(self.hear_button, "Hear the voice", "Play a short sample of this voice at this rate")
         if not self._voices:
             self.voice_combo.setEnabled(False)
             self.voice_combo.lineEdit().setPlaceholderText("No voice installed")
@@ -117,7 +113,7 @@ class SettingsDialog(QDialog):
         self.rate_slider.setRange(MIN_RATE, MAX_RATE)
         self.rate_slider.setSingleStep(5)
         self.rate_slider.setPageStep(10)
-        _labelled(
+        labelled(
             self.rate_slider,
             "Speaking rate",
             f"How fast the voice speaks, {MIN_RATE} to {MAX_RATE} words a minute",
@@ -137,7 +133,7 @@ class SettingsDialog(QDialog):
         self.length_combo.addItem("Script default", None)
         for minutes in DEFAULT_LENGTHS:
             self.length_combo.addItem(f"{minutes} min", minutes * 60)
-        _labelled(
+        labelled(
             self.length_combo,
             "Default length",
             "The length a meditation starts at, where the script offers it",
@@ -148,7 +144,7 @@ class SettingsDialog(QDialog):
         self.ambience_combo.addItem("None", "none")
         for name in ambience_names():
             self.ambience_combo.addItem(_sound_label(name), name)
-        _labelled(
+        labelled(
             self.ambience_combo, "Default background sound", "The sound under the voice when a session starts"
         )
         form.addRow("Background sound", self.ambience_combo)
@@ -157,19 +153,19 @@ class SettingsDialog(QDialog):
         self.theme_combo = QComboBox()
         for label, value in THEMES:
             self.theme_combo.addItem(label, value)
-        _labelled(self.theme_combo, "Appearance", "Light, dark, or the same as the rest of your desktop")
+        labelled(self.theme_combo, "Appearance", "Light, dark, or the same as the rest of your desktop")
         form.addRow("Colours", self.theme_combo)
         self.streaks_check = QCheckBox("Show streaks")
-        _labelled(self.streaks_check, "Show streaks", "Show how many days in a row you have practised")
+        labelled(self.streaks_check, "Show streaks", "Show how many days in a row you have practised")
         form.addRow("", self.streaks_check)
 
         form.addRow(self._heading("Your data"))
         self.data_path = QLineEdit(str(paths.data_dir()))
         self.data_path.setReadOnly(True)
         self.data_path.setCursorPosition(0)
-        _labelled(self.data_path, "Data folder", "Where your own scripts, history and settings are kept")
+        labelled(self.data_path, "Data folder", "Where your own scripts, history and settings are kept")
         self.open_folder_button = QPushButton("Open folder")
-        _labelled(self.open_folder_button, "Open the data folder", "Show this folder in your file manager")
+        labelled(self.open_folder_button, "Open the data folder", "Show this folder in your file manager")
         data_row = QHBoxLayout()
         data_row.setSpacing(8)
         data_row.addWidget(self.data_path, 1)
@@ -184,7 +180,7 @@ class SettingsDialog(QDialog):
         layout.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
-        _labelled(close, "Close settings", "Close; every change is already saved")
+        labelled(close, "Close settings", "Close; every change is already saved")
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 

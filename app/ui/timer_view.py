@@ -38,6 +38,7 @@ from app.library.timer import (
 from app.render.pcm import SESSION_RATE, frame_count
 from app.render.sounds import ambience_names, bell_names, decoded_bell
 from app.script import Bell, Pause, Script
+from app.ui.widgets import labelled
 
 PRESET_MINUTES = (5, 10, 15, 20, 30, 45, 60)
 MAX_MINUTES = 180  # the script format's longest session (3 h)
@@ -77,11 +78,6 @@ def clock(seconds: float) -> str:
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def _labelled(widget: QWidget, name: str, tip: str) -> None:
-    widget.setAccessibleName(name)
-    widget.setToolTip(tip)
 
 
 class TimerView(QWidget):
@@ -157,7 +153,7 @@ class TimerView(QWidget):
             button.setObjectName("lengthPreset")
             button.setCheckable(True)
             button.setMinimumWidth(52)
-            _labelled(button, f"{minutes} minutes", f"Sit for {minutes} minutes")
+            labelled(button, f"{minutes} minutes", f"Sit for {minutes} minutes")
             self.preset_group.addButton(button, minutes)
             self.preset_buttons[minutes] = button
             presets.addWidget(button)
@@ -168,7 +164,7 @@ class TimerView(QWidget):
         self.length_spin.setRange(1, MAX_MINUTES)
         self.length_spin.setSuffix(" min")
         self.length_spin.setMinimumWidth(110)
-        _labelled(self.length_spin, "Length in minutes", "Any length from 1 minute to 3 hours")
+        labelled(self.length_spin, "Length in minutes", "Any length from 1 minute to 3 hours")
         custom = QHBoxLayout()
         custom.addWidget(self.length_spin)
         custom.addStretch(1)
@@ -176,21 +172,21 @@ class TimerView(QWidget):
 
         form.addRow(self._heading("Bells"))
         self.start_bell = self._bell_combo(allow_none=True)
-        _labelled(self.start_bell, "Starting bell", "The bell that opens the sitting")
+        labelled(self.start_bell, "Starting bell", "The bell that opens the sitting")
         form.addRow("Start", self.start_bell)
 
         interval_row = QHBoxLayout()
         interval_row.setSpacing(8)
         self.interval_check = QCheckBox("Every")
-        _labelled(self.interval_check, "Interval bells", "Ring a bell at even intervals during the sitting")
+        labelled(self.interval_check, "Interval bells", "Ring a bell at even intervals during the sitting")
         self.interval_spin = QSpinBox()
         self.interval_spin.setObjectName("timerInterval")
         self.interval_spin.setRange(1, MAX_MINUTES)
         self.interval_spin.setSuffix(" min")
         self.interval_spin.setMinimumWidth(100)
-        _labelled(self.interval_spin, "Interval in minutes", "How many minutes between interval bells")
+        labelled(self.interval_spin, "Interval in minutes", "How many minutes between interval bells")
         self.interval_bell = self._bell_combo(allow_none=False)
-        _labelled(self.interval_bell, "Interval bell", "The bell that marks each interval")
+        labelled(self.interval_bell, "Interval bell", "The bell that marks each interval")
         interval_row.addWidget(self.interval_check)
         interval_row.addWidget(self.interval_spin)
         interval_row.addWidget(QLabel("with"))
@@ -198,7 +194,7 @@ class TimerView(QWidget):
         form.addRow("Intervals", interval_row)
 
         self.end_bell = self._bell_combo(allow_none=True)
-        _labelled(self.end_bell, "Ending bell", "The bell that closes the sitting; it rings out as time ends")
+        labelled(self.end_bell, "Ending bell", "The bell that closes the sitting; it rings out as time ends")
         form.addRow("End", self.end_bell)
 
         form.addRow(self._heading("Background"))
@@ -206,7 +202,7 @@ class TimerView(QWidget):
         self.ambience.addItem("None", None)
         for name in ambience_names():
             self.ambience.addItem(sound_label(name), name)
-        _labelled(self.ambience, "Background sound", "A soft sound looped under the silence, or none")
+        labelled(self.ambience, "Background sound", "A soft sound looped under the silence, or none")
         form.addRow("Sound", self.ambience)
 
         column.addSpacing(14)
@@ -227,7 +223,7 @@ class TimerView(QWidget):
         self.start_button = QPushButton("Start")
         self.start_button.setObjectName("primaryButton")
         self.start_button.setMinimumWidth(200)
-        _labelled(self.start_button, "Start the timer", "Begin the sitting with these bells")
+        labelled(self.start_button, "Start the timer", "Begin the sitting with these bells")
         start_row = QHBoxLayout()
         start_row.addStretch(1)
         start_row.addWidget(self.start_button)
