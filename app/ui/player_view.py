@@ -246,50 +246,37 @@ class PlayerView(QWidget):
         outer.addLayout(controls)
         return page
 
-    def _build_complete_page(self) -> QWidget:
+    def _build_message_page(self, heading_name: str) -> tuple[QWidget, QLabel, QLabel]:
+        """A calm centred page: a heading, a line of text, and the way back to the library."""
         page = QWidget()
-        page.setObjectName("completePage")
         layout = QVBoxLayout(page)
         layout.addStretch(2)
-        heading = QLabel("Session complete")
-        heading.setObjectName("completeHeading")
+        heading = QLabel()
+        heading.setObjectName(heading_name)
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.complete_text = QLabel()
-        self.complete_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.complete_text.setWordWrap(True)
-        again = labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
-        again.clicked.connect(self.backRequested)
-        layout.addWidget(heading)
-        layout.addWidget(self.complete_text)
-        row = QHBoxLayout()
-        row.addStretch()
-        row.addWidget(again)
-        row.addStretch()
-        layout.addLayout(row)
-        layout.addStretch(3)
-        return page
-
-    def _build_problem_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(2)
-        self.problem_title = QLabel()
-        self.problem_title.setObjectName("problemTitle")
-        self.problem_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.problem_text = QLabel()
-        self.problem_text.setWordWrap(True)
-        self.problem_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.problem_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text = QLabel()
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         back = labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
         back.clicked.connect(self.backRequested)
-        layout.addWidget(self.problem_title)
-        layout.addWidget(self.problem_text)
+        layout.addWidget(heading)
+        layout.addWidget(text)
         row = QHBoxLayout()
         row.addStretch()
         row.addWidget(back)
         row.addStretch()
         layout.addLayout(row)
         layout.addStretch(3)
+        return page, heading, text
+
+    def _build_complete_page(self) -> QWidget:
+        page, heading, self.complete_text = self._build_message_page("completeHeading")
+        heading.setText("Session complete")
+        return page
+
+    def _build_problem_page(self) -> QWidget:
+        page, self.problem_title, self.problem_text = self._build_message_page("problemTitle")
         return page
 
     # -- opening a session --------------------------------------------------------------
