@@ -55,6 +55,20 @@ def _wav_path(text: str) -> Path:
     return path
 
 
+def _month(text: str) -> str:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        valid = False
+    else:
+        valid = len(text) == 7
+    if not valid:
+        raise argparse.ArgumentTypeError(f"invalid month {text!r}: give it as YYYY-MM, e.g. 2026-03")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kindred",
@@ -92,6 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="background sound under the voice, or none (default: the script's own)",
     )
 
+    history = commands.add_parser("history", help="list your listens, newest first (or export/import CSV)")
+    history_mode = history.add_mutually_exclusive_group()
+    history_mode.add_argument(
+        "--csv", action="store_true", help="write the listens as CSV to standard output"
+    )
+    history_mode.add_argument(
+        "--import", dest="import_file", type=Path, metavar="FILE.csv", help="add the listens of a CSV file"
+    )
+    history.add_argument("--month", type=_month, metavar="YYYY-MM", help="only listens of this month")
+    history.add_argument("--theme", help="only listens of this theme")
+
+    stats = commands.add_parser("stats", help="total minutes, sessions completed, streaks, favourite themes")
+    stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
+
     commands.add_parser("voices", help="list the voices this computer can speak with")
     commands.add_parser("doctor", help="check the voice, ffmpeg, audio output and data folders")
     return parser
@@ -109,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "play": _play,
         "voices": _voices,
         "doctor": _doctor,
+        "history": _history,
+        "stats": _stats,
     }
     try:
         return handlers[args.command](args)
@@ -341,3 +371,74 @@ def _doctor(args: argparse.Namespace) -> int:
         status = "OK  " if check.ok else "FAIL"
         print(f"{status} {check.name}: {check.detail}")
     return EXIT_OK if all_ok else EXIT_FAILURE
+
+
+@contextlib.contextmanager
+def _listen_log():
+    from app import paths
+    from app.history import ListenLog, Store
+
+    store = Store(paths.database_path())
+    try:
+        yield ListenLog(store)
+    finally:
+        store.close()
+
+
+def _history(args: argparse.Namespace) -> int:
+    from app.history import export_csv, import_csv
+
+    if args.import_file is not None:
+        if args.month or args.theme:
+            raise KindredError(
+                "--month and --theme choose what to list; an import adds every row of its file."
+            )
+        try:
+            text = args.import_file.read_text("utf-8")
+        except UnicodeDecodeError:
+            raise KindredError(
+                f"{args.import_file} is not UTF-8 text. Save it as UTF-8 CSV and try again.",
+                "Nothing was imported",
+            ) from None
+        rows = import_csv(text)  # every row checked before the database is touched
+        with _listen_log() as log:
+            added = log.add_listens(rows)
+        print(f"Imported {added} listen{'s' if added != 1 else ''} from {args.import_file}.")
+        return EXIT_OK
+    with _listen_log() as log:
+        listens = log.listens(month=args.month, theme=args.theme, limit=None)
+    if args.csv:
+        export_csv(listens, sys.stdout)
+        return EXIT_OK
+    if not listens:
+        print("No listens yet." if not (args.month or args.theme) else "No listens match.")
+        return EXIT_OK
+    width = min(40, max(len(listen.title) for listen in listens))
+    for listen in listens:
+        # A practice entered by hand has a day, not a time: leave the time blank, not a made-up noon.
+        when = listen.started_at.strftime("%Y-%m-%d" if listen.manual else "%Y-%m-%d %H:%M")
+        state = "completed" if listen.completed else ("in progress" if listen.in_progress else "stopped")
+        line = f"{when:<16}  {listen.title[:width]:<{width}}  {listen.minutes_heard:5.1f} min  {state:<11}"
+        if listen.note:
+            line += "  " + " ".join(listen.note.split())  # one line per listen, whatever the note holds
+        print(line.rstrip())
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace) -> int:
+    import json
+
+    from app.history import statistics
+
+    with _listen_log() as log:
+        stats = statistics(log.practice())
+    if args.json:
+        print(json.dumps(stats.to_dict(), indent=2))
+        return EXIT_OK
+    themes = ", ".join(f"{theme} ({count})" for theme, count in stats.favourite_themes) or "none yet"
+    print(f"Total time:          {stats.total_minutes:.0f} min")
+    print(f"Sessions completed:  {stats.sessions_completed}")
+    print(f"Current streak:      {stats.current_streak} day{'s' if stats.current_streak != 1 else ''}")
+    print(f"Longest streak:      {stats.longest_streak} day{'s' if stats.longest_streak != 1 else ''}")
+    print(f"Favourite themes:    {themes}")
+    return EXIT_OK

@@ -1,7 +1,7 @@
-"""The one SQLite database of a user's Kindred: settings, favourites, resume positions.
+"""The one SQLite database of a user's Kindred: settings, favourites, resume positions, listens.
 
 WAL journal, schema versions migrated in order through PRAGMA user_version, every write in a
-transaction. The listening log of the history issue extends this same file.
+transaction. The listening log (app.history.listens) keeps its rows in this same file.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,35 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL DEFAULT (datetime('now')),
         PRIMARY KEY (script)
     );
+    """,
+    # 2: the listening log. started_at is UTC; tz_offset_min is the listener's own offset at the
+    # start, so the local day of a listen is the one they lived, whatever the clock does later
+    # (DST, travel). heard_s only grows with time actually heard; ended_at stays NULL while a
+    # listen is in progress, and updated_at says when it last checkpointed. local_day (a date
+    # ordinal) is derived from started_at + tz_offset_min on every write: statistics over
+    # 100,000 listens then group integers instead of parsing dates.
+    """
+    CREATE TABLE listens (
+        id INTEGER PRIMARY KEY,
+        script TEXT,
+        title TEXT NOT NULL,
+        theme TEXT,
+        length_s REAL NOT NULL CHECK (length_s >= 0),
+        started_at TEXT NOT NULL,
+        tz_offset_min INTEGER NOT NULL,
+        tz TEXT,
+        local_day INTEGER NOT NULL,
+        heard_s REAL NOT NULL DEFAULT 0 CHECK (heard_s >= 0),
+        ended_at TEXT,
+        updated_at TEXT NOT NULL,
+        completed INTEGER NOT NULL DEFAULT 0 CHECK (completed IN (0, 1)),
+        manual INTEGER NOT NULL DEFAULT 0 CHECK (manual IN (0, 1)),
+        note TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+    );
+    CREATE INDEX listens_newest ON listens (deleted, started_at DESC, id DESC);
+    CREATE INDEX listens_theme ON listens (theme, deleted, started_at DESC);
+    CREATE INDEX listens_stats ON listens (deleted, local_day, theme, heard_s, completed);
     """,
 ]
 
@@ -70,6 +101,29 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    # -- for the modules of app.history that keep their own tables here -------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The connection, inside one write transaction (all or nothing), held under the lock.
+
+        BEGIN IMMEDIATE takes the write lock at once, so a second Kindred process waits
+        (up to sqlite3's busy timeout) instead of failing half-way through.
+        """
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def query(self, sql: str, parameters: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        """All rows of one read, under the lock (the connection is shared between threads)."""
+        with self._lock:
+            return self._db.execute(sql, parameters).fetchall()
 
     # -- settings -------------------------------------------------------------------------
 
