@@ -7,8 +7,10 @@ transaction. The listening log (app.history.listens) keeps its rows in this same
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,10 +75,32 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        #: Where a damaged database was moved, so the app can tell the user; None normally.
+        self.recovered_from: Path | None = None
+        try:
+            self._open()
+        except sqlite3.DatabaseError:
+            # Not a database (or damaged beyond reading): keep it for the user, start afresh.
+            self._db.close()
+            self.recovered_from = self._move_aside()
+            self._open()
+
+    def _open(self) -> None:
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA quick_check").fetchone()
         self._migrate()
+
+    def _move_aside(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        os.replace(self.path, target)
+        for suffix in ("-wal", "-shm"):
+            companion = self.path.with_name(self.path.name + suffix)
+            if companion.exists():
+                os.replace(companion, target.with_name(target.name + suffix))
+        return target
 
     def _migrate(self) -> None:
         with self._lock:

@@ -26,6 +26,13 @@ def run(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, error.title, error.explanation)
         return 1
     apply_theme(app, str(store.get_setting("theme", "system")))
+    if store.recovered_from is not None:
+        QMessageBox.information(
+            None,
+            "Your history was damaged",
+            f"Kindred's data file could not be read, so a fresh one was started. The old file is kept "
+            f"at {store.recovered_from}; your scripts and sessions are not affected.",
+        )
     # The voice starts on first use, so the window appears at once.
     engine = create_engine()
     window = MainWindow(store, load_catalogue(), engine)

@@ -1,4 +1,7 @@
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +51,35 @@ def test_a_database_from_a_newer_version_is_refused_and_left_untouched(tmp_path)
     with pytest.raises(StoreError, match="newer version"):
         Store(path)
     assert path.read_bytes() == before
+
+
+def test_a_corrupt_database_is_moved_aside_and_a_fresh_one_created(tmp_path):
+    path = tmp_path / "kindred.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    store = Store(path)
+    assert store.recovered_from is not None
+    assert store.recovered_from.name.startswith("kindred.sqlite3.corrupt-")
+    assert store.recovered_from.read_bytes().startswith(b"this is not a database")
+    store.set_setting("volume", 0.3)
+    assert store.get_setting("volume") == 0.3
+    store.close()
+    assert Store(path).recovered_from is None
+
+
+def test_two_processes_writing_at_once_never_corrupt_the_database(tmp_path):
+    path = tmp_path / "kindred.sqlite3"
+    Store(path).close()
+    writer = (
+        "import sys\nfrom app.history import Store\n"
+        "store = Store(sys.argv[1])\n"
+        "for n in range(300):\n    store.set_setting(f'{sys.argv[2]}{n}', n)\n"
+        "store.close()\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    children = [
+        subprocess.Popen([sys.executable, "-c", writer, str(path), prefix], cwd=root) for prefix in ("a", "b")
+    ]
+    assert [child.wait(timeout=120) for child in children] == [0, 0]
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert check.execute("SELECT COUNT(*) FROM settings").fetchone()[0] == 600
