@@ -80,6 +80,12 @@ def main() -> int:
     wait(app, 0.5)
     save(window, "timer")
 
+    # The history of this run: the session just heard, ended as the listener leaves it.
+    window.player_view.end_listen()
+    window.show_page(3)
+    wait(app, 0.8)
+    save(window, "history")
+
     voices = engine.voices()
     dialog = SettingsDialog(store, voices, engine.default_voice(), window)
     dialog.show()

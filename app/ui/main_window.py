@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 
 from app import paths
 from app.about import ABOUT_TEXT
-from app.history import Store
+from app.history import ListenLog, Store
 from app.library import LibraryEntry
 from app.script import Meta, Script, Section, Speech
 from app.tts import SpeechEngine
+from app.ui.history_view import HistoryView
 from app.ui.library_view import LibraryView
+from app.ui.note_dialog import NoteDialog
 from app.ui.player import SKIP_MS, Player
 from app.ui.player_view import PlayerView
 from app.ui.render_service import RenderRequest, RenderService
@@ -40,7 +42,8 @@ from app.ui.theme import apply_theme
 from app.ui.timer_view import TimerView
 
 PREVIEW_TEXT = "Hello. This is how I sound. Let us take a slow breath together."
-PAGES = ("Library", "Now playing", "Timer")
+PAGES = ("Library", "Now playing", "Timer", "History")
+HISTORY_PAGE = 3
 
 
 def app_icon() -> QIcon:
@@ -63,10 +66,15 @@ class MainWindow(QMainWindow):
         self.library = LibraryView(entries, store)
         # The window's own Ctrl+F works from every page; two shortcuts on one key would cancel out.
         self.library.search_shortcut.setEnabled(False)
-        self.player_view = PlayerView(self.player, self.renders, store)
+        self.log = ListenLog(store)
+        # Listens left open by an app that was killed end at their last checkpoint.
+        self.log.close_abandoned()
+        self.player_view = PlayerView(self.player, self.renders, store, log=self.log)
         self.timer_view = TimerView(store)
+        self.history_view = HistoryView(self.log, store)
+        self.note_dialog: NoteDialog | None = None
         self.pages = QStackedWidget()
-        for page in (self.library, self.player_view, self.timer_view):
+        for page in (self.library, self.player_view, self.timer_view, self.history_view):
             self.pages.addWidget(page)
 
         central = QWidget()
@@ -91,6 +99,8 @@ class MainWindow(QMainWindow):
         self.player_view.backRequested.connect(lambda: self.show_page(0))
         self.player_view.sessionCompleted.connect(lambda _title: self.library.refresh_continue())
         self.player_view.problem.connect(self.show_problem)
+        assert self.player_view.recorder is not None
+        self.player_view.recorder.listenFinished.connect(self._on_listen_finished)
         self.player.playingChanged.connect(self._on_playing_changed)
         self.player.noAudioDeviceChanged.connect(self._on_audio_device)
 
@@ -141,6 +151,8 @@ class MainWindow(QMainWindow):
         self.nav.button(index).setChecked(True)
         if index == 0:
             self.library.refresh_continue()
+        elif index == HISTORY_PAGE:
+            self.history_view.refresh()
 
     # -- playing ------------------------------------------------------------------------
 
@@ -170,6 +182,14 @@ class MainWindow(QMainWindow):
     def start_timer(self, script: Script, ambience: str | None) -> None:
         self.show_page(1)
         self.player_view.open_script("timer", script, script.default_length, ambience=ambience or "none")
+
+    def _on_listen_finished(self, listen_id: int, completed: bool) -> None:
+        self.history_view.refresh()
+        if completed:
+            # Non-modal: the reflection is an offer, never in the way.
+            self.note_dialog = NoteDialog(self.log, listen_id, self)
+            self.note_dialog.noteSaved.connect(lambda _id: self.history_view.refresh())
+            self.note_dialog.open()
 
     # -- settings -----------------------------------------------------------------------
 
@@ -298,6 +318,7 @@ class MainWindow(QMainWindow):
                 self.store.set_setting("tray_told", True)
             return
         self.player_view.save_position()
+        self.player_view.end_listen()
         self.player.unload()
         self.renders.cancel_all()
         self.renders.wait(5000)

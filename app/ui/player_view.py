@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.history import Store
+from app.history import ListenLog, Store
 from app.library import LibraryEntry
 from app.render import RenderResult
 from app.render.sidecar import cue_index_at, cue_is_speaking, section_index_at
 from app.render.sounds import ambience_names, ambience_source
 from app.script import Script, format_duration
 from app.tts.engine import DEFAULT_RATE_WPM
+from app.ui.listen_recorder import ListenRecorder
 from app.ui.player import SKIP_MS, Player
 from app.ui.render_service import RenderRequest, RenderService, RenderTask
 from app.ui.widgets import labelled
@@ -60,11 +61,20 @@ class PlayerView(QWidget):
     sessionCompleted = Signal(str)
     problem = Signal(str, str)  # title, explanation (the window shows it)
 
-    def __init__(self, player: Player, renders: RenderService, store: Store, parent: QWidget | None = None):
+    def __init__(
+        self,
+        player: Player,
+        renders: RenderService,
+        store: Store,
+        parent: QWidget | None = None,
+        log: ListenLog | None = None,
+    ):
         super().__init__(parent)
         self.player = player
         self.renders = renders
         self.store = store
+        # Without a log (some tests) nothing is recorded.
+        self.recorder = ListenRecorder(player, log, self) if log is not None else None
         self.now: NowPlaying | None = None
         self._task: RenderTask | None = None
         self._timeline: dict | None = None
@@ -295,6 +305,7 @@ class PlayerView(QWidget):
     ) -> None:
         """Render (or take from the cache) and play; `ambience` "default" follows settings and script."""
         self.save_position()
+        self.end_listen()
         self.player.unload()
         self._save_timer.stop()
         self.now = NowPlaying(key, script.meta.title, script, length)
@@ -344,6 +355,7 @@ class PlayerView(QWidget):
         self._apply_ambience()
         self._on_position(resume_ms)
         self._save_timer.start()
+        self._record_start(keep_place is not None)
         self.sessionStarted.emit(self.now.title)
 
     def _on_render_failed(self, task: RenderTask, title: str, text: str) -> None:
@@ -483,6 +495,8 @@ class PlayerView(QWidget):
         if self.now is None:
             return
         self._save_timer.stop()
+        if self.recorder is not None:
+            self.recorder.end(True)
         if self.now.key != "timer":
             self.store.clear_position(self.now.key)
         minutes = round((self._timeline or {}).get("length", 0) / 60)
@@ -512,6 +526,25 @@ class PlayerView(QWidget):
             return
         length_ms = round((self.now.length or self.now.result.timeline["length"]) * 1000)
         self.store.save_position(self.now.key, length_ms, position, max(self._current_section, 0))
+
+    # -- the listening log --------------------------------------------------------------
+
+    def _record_start(self, same_listen: bool) -> None:
+        if self.recorder is None or self.now is None or self.now.result is None:
+            return
+        length = float(self.now.length or self.now.result.timeline.get("length", 0))
+        if same_listen and self.recorder.active:
+            # A new length for the session playing: the same listen goes on.
+            self.recorder.set_length(length)
+            return
+        timer = self.now.key == "timer"
+        theme = None if timer else (self.now.script.meta.theme or None)
+        self.recorder.begin(self.now.key, self.now.title, theme, length, timer)
+
+    def end_listen(self) -> None:
+        """Ends the listen being recorded (the session is left, or the app closes) as not finished."""
+        if self.recorder is not None:
+            self.recorder.end(False)
 
     def current_section(self) -> int:
         return max(self._current_section, 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app import paths
@@ -36,5 +36,16 @@ def stylesheet(scheme: str) -> str:
 
 def apply_theme(app: QApplication, preference: str) -> str:
     scheme = resolved_scheme(preference)
+    colours = DARK if scheme == "dark" else LIGHT
+    # Painted widgets (charts, the practice calendar) take their colours from the palette.
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(colours["ACCENT"]))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(colours["ON_ACCENT"]))
+    palette.setColor(QPalette.ColorRole.Window, QColor(colours["BASE"]))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colours["TEXT"]))
+    palette.setColor(QPalette.ColorRole.Base, QColor(colours["CARD"]))
+    palette.setColor(QPalette.ColorRole.Text, QColor(colours["TEXT"]))
+    palette.setColor(QPalette.ColorRole.Mid, QColor(colours["MUTED"]))
+    app.setPalette(palette)
     app.setStyleSheet(stylesheet(scheme))
     return scheme

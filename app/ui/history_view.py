@@ -1,0 +1,326 @@
+"""The history page: statistics, minutes per week, a practice calendar, and every listen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.history import DayPractice, ListenLog, Store, minutes_per_week, practice_days, statistics
+from app.ui.widgets import labelled
+
+#: How many listens the table shows; the filters reach older ones.
+PAGE_SIZE = 200
+COLUMNS = ("Date", "Session", "Minutes", "Completed", "Note")
+
+
+class StatCard(QFrame):
+    """One number with its caption."""
+
+    def __init__(self, caption: str, tip: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("statCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        self.value = QLabel("–")
+        self.value.setObjectName("statValue")
+        self.value.setWordWrap(True)
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        self.value.setFont(font)
+        label = QLabel(caption)
+        label.setObjectName("statCaption")
+        layout.addWidget(self.value)
+        layout.addWidget(label)
+        labelled(self, caption, tip)
+
+    def set_value(self, text: str) -> None:
+        self.value.setText(text)
+        self.setAccessibleDescription(text)
+
+
+class Heatmap(QWidget):
+    """A calendar of practice days: one column per week, Monday at the top; deeper colour, more minutes."""
+
+    CELL = 14
+    GAP = 3
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("heatmap")
+        self.days: list[DayPractice] = []
+        labelled(
+            self, "Practice calendar", "The last 13 weeks; each square is a day, darker means more minutes"
+        )
+
+    def set_days(self, days: list[DayPractice]) -> None:
+        self.days = days
+        practised = sum(1 for day in days if day.minutes > 0)
+        self.setAccessibleDescription(f"{practised} days with practice in the last 13 weeks")
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        step = self.CELL + self.GAP
+        return QSize(13 * step, 7 * step)
+
+    minimumSizeHint = sizeHint
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self.days:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        step = self.CELL + self.GAP
+        accent = self.palette().highlight().color()
+        empty = self.palette().mid().color()
+        empty.setAlpha(60)
+        most = max((day.minutes for day in self.days), default=0) or 1
+        first = self.days[0].day.toordinal()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for day in self.days:
+            offset = day.day.toordinal() - first
+            rect = QRectF((offset // 7) * step, (offset % 7) * step, self.CELL, self.CELL)
+            if day.minutes > 0:
+                colour = QColor(accent)
+                # Never fainter than a third: any practice at all should be easy to see.
+                colour.setAlphaF(0.35 + 0.65 * min(1.0, day.minutes / most))
+            else:
+                colour = empty
+            painter.setBrush(colour)
+            painter.drawRoundedRect(rect, 3, 3)
+        painter.end()
+
+
+def _minutes(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+class HistoryView(QWidget):
+    """Everything the log knows, shown gently; `refresh()` reads it again."""
+
+    def __init__(self, log: ListenLog, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.log = log
+        self.store = store
+        self._deleted: int | None = None
+        self.setObjectName("historyView")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        outer.setSpacing(14)
+        heading = QLabel("History")
+        heading.setObjectName("pageHeading")
+        outer.addWidget(heading)
+
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        self.total_card = StatCard("Minutes in total", "All the time you have spent listening")
+        self.sessions_card = StatCard("Sessions completed", "Sessions and timers you listened to the end")
+        self.current_card = StatCard("Current streak", "Days in a row with a completed session, up to today")
+        self.longest_card = StatCard("Longest streak", "Your longest run of days in a row")
+        self.themes_card = StatCard("Favourite themes", "The themes you complete most")
+        for card in (self.total_card, self.sessions_card, self.current_card, self.longest_card):
+            cards.addWidget(card, 1)
+        cards.addWidget(self.themes_card, 2)
+        outer.addLayout(cards)
+
+        charts = QHBoxLayout()
+        charts.setSpacing(16)
+        self.chart = QChart()
+        self.chart.setTitle("Minutes per week")
+        self.chart.legend().hide()
+        self.chart.setBackgroundVisible(False)
+        self.chart.setPlotAreaBackgroundVisible(False)
+        self.chart_view = labelled(
+            QChartView(self.chart), "Minutes per week", "Minutes heard in each of the last 12 weeks"
+        )
+        self.chart_view.setObjectName("weeklyChart")
+        self.chart_view.setStyleSheet("background: transparent")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(200)
+        charts.addWidget(self.chart_view, 3)
+        calendar = QVBoxLayout()
+        calendar_label = QLabel("Practice days")
+        calendar_label.setObjectName("paneHeading")
+        self.heatmap = Heatmap()
+        calendar.addWidget(calendar_label)
+        calendar.addWidget(self.heatmap)
+        calendar.addStretch(1)
+        charts.addLayout(calendar, 1)
+        outer.addLayout(charts)
+
+        filters = QHBoxLayout()
+        listens_label = QLabel("Listens")
+        listens_label.setObjectName("paneHeading")
+        self.month_filter = labelled(QComboBox(), "Month", "Show the listens of one month")
+        self.theme_filter = labelled(QComboBox(), "Theme", "Show the listens of one theme")
+        self.month_filter.activated.connect(lambda _index: self._fill_table())
+        self.theme_filter.activated.connect(lambda _index: self._fill_table())
+        self.delete_button = labelled(
+            QPushButton("Delete"), "Delete the listen", "Delete the selected listen"
+        )
+        self.delete_button.clicked.connect(self.delete_selected)
+        filters.addWidget(listens_label)
+        filters.addStretch(1)
+        filters.addWidget(self.month_filter)
+        filters.addWidget(self.theme_filter)
+        filters.addWidget(self.delete_button)
+        outer.addLayout(filters)
+
+        self.undo_bar = QFrame()
+        self.undo_bar.setObjectName("undoBar")
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(10, 4, 10, 4)
+        self.undo_label = QLabel("Listen deleted.")
+        self.undo_button = labelled(QPushButton("Undo"), "Undo delete", "Bring the deleted listen back")
+        self.undo_button.clicked.connect(self.undo_delete)
+        undo_row.addWidget(self.undo_label, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        outer.addWidget(self.undo_bar)
+
+        self.table = labelled(QTableWidget(0, len(COLUMNS)), "Listens", "Every listen, newest first")
+        self.table.setObjectName("listens")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.empty_label = QLabel("Nothing here yet. Your listens will appear here after your first session.")
+        self.empty_label.setObjectName("emptyHistory")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.table, 1)
+        outer.addWidget(self.empty_label)
+        self.refresh()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        practice = self.log.practice()
+        stats = statistics(practice)
+        self.total_card.set_value(_minutes(stats.total_minutes))
+        self.sessions_card.set_value(str(stats.sessions_completed))
+        self.current_card.set_value(f"{stats.current_streak} days" if stats.current_streak != 1 else "1 day")
+        self.longest_card.set_value(f"{stats.longest_streak} days" if stats.longest_streak != 1 else "1 day")
+        self.themes_card.set_value(", ".join(theme for theme, _n in stats.favourite_themes) or "–")
+        show_streaks = bool(self.store.get_setting("show_streaks", True))
+        self.current_card.setVisible(show_streaks)
+        self.longest_card.setVisible(show_streaks)
+        self._fill_chart(minutes_per_week(practice, weeks=12))
+        self.heatmap.set_days(practice_days(practice, weeks=13))
+        self._fill_filters(practice)
+        self._fill_table()
+
+    def _fill_chart(self, weeks: list[tuple[date, float]]) -> None:
+        """One series and two axes for the life of the view, refilled: re-adding axes left ghosts."""
+        if not self.chart.series():
+            self._bars = QBarSet("Minutes")
+            series = QBarSeries()
+            series.append(self._bars)
+            self.chart.addSeries(series)
+            self._categories = QBarCategoryAxis()
+            small = self._categories.labelsFont()
+            small.setPointSizeF(max(7.0, small.pointSizeF() - 2))
+            self._categories.setLabelsFont(small)
+            self._values = QValueAxis()
+            self._values.setLabelFormat("%d")
+            self._values.setTickCount(6)
+            self.chart.addAxis(self._categories, Qt.AlignmentFlag.AlignBottom)
+            self.chart.addAxis(self._values, Qt.AlignmentFlag.AlignLeft)
+            series.attachAxis(self._categories)
+            series.attachAxis(self._values)
+        self._bars.setColor(self.palette().highlight().color())
+        if self._bars.count():
+            self._bars.remove(0, self._bars.count())
+        for _monday, minutes in weeks:
+            self._bars.append(round(minutes, 1))
+        # Day/month: twelve labels must fit under the bars without being cut.
+        self._categories.setCategories([f"{monday.day}/{monday.month}" for monday, _m in weeks])
+        self._values.setRange(0, max(10.0, max((m for _d, m in weeks), default=0) * 1.15))
+
+    def _fill_filters(self, practice) -> None:
+        month, theme = self.month_filter.currentData(), self.theme_filter.currentData()
+        months = sorted({date.fromordinal(row.day).strftime("%Y-%m") for row in practice}, reverse=True)
+        self.month_filter.clear()
+        self.month_filter.addItem("All months", None)
+        for value in months:
+            self.month_filter.addItem(date.fromisoformat(f"{value}-01").strftime("%B %Y"), value)
+        self.month_filter.setCurrentIndex(max(0, self.month_filter.findData(month)))
+        self.theme_filter.clear()
+        self.theme_filter.addItem("All themes", None)
+        for value in self.log.themes():
+            self.theme_filter.addItem(value.replace("-", " ").capitalize(), value)
+        self.theme_filter.setCurrentIndex(max(0, self.theme_filter.findData(theme)))
+
+    def _fill_table(self) -> None:
+        listens = self.log.listens(
+            month=self.month_filter.currentData(), theme=self.theme_filter.currentData(), limit=PAGE_SIZE
+        )
+        self.table.setRowCount(len(listens))
+        for row, listen in enumerate(listens):
+            when = listen.started_at.strftime("%a %d %b %Y, %H:%M")
+            cells = (
+                when,
+                listen.title,
+                _minutes(listen.minutes_heard),
+                "✓" if listen.completed else "",
+                listen.note or "",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, listen.id)
+                if column == 4 and text:
+                    item.setToolTip(text)
+                if column in (2, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, column, item)
+        self.table.setVisible(bool(listens))
+        self.empty_label.setVisible(not listens)
+        self.delete_button.setEnabled(bool(listens))
+
+    # -- delete and undo ----------------------------------------------------------------
+
+    def listen_id_at(self, row: int) -> int:
+        item = self.table.item(row, 0)
+        return int(item.data(Qt.ItemDataRole.UserRole))
+
+    def delete_selected(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        self.delete_listen(self.listen_id_at(row))
+
+    def delete_listen(self, listen_id: int) -> None:
+        self.log.delete(listen_id)
+        self._deleted = listen_id
+        self.undo_label.setText("Listen deleted.")
+        self.undo_bar.show()
+        self.refresh()
+
+    def undo_delete(self) -> None:
+        if self._deleted is not None:
+            self.log.undo_delete(self._deleted)
+            self._deleted = None
+        self.undo_bar.hide()
+        self.refresh()
