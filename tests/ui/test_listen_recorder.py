@@ -3,46 +3,23 @@
 import pytest
 
 from app import paths
-from app.history import ListenLog, Store
+from app.history import Store
 from app.script import parse_script
 from app.tts import FakeEngine
 from app.ui.player import Player
 from app.ui.player_view import PlayerView
 from app.ui.render_service import RenderService
-
-SCRIPT = """---
-title: Short Test
-summary: A few seconds.
-theme: test
-durations: [9s, 14s]
----
-# One
-Breathe in.
-[pause 1s+]
-# Two
-Breathe out.
-[pause 1s+]
-# Three
-Rest.
-"""
+from tests.ui.sessions import SHORT_SCRIPT, player_view_fixture
 
 
 @pytest.fixture
 def view(qtbot):
-    store = Store(paths.database_path())
-    renders = RenderService(FakeEngine())
-    player = Player()
-    widget = PlayerView(player, renders, store, log=ListenLog(store))
-    qtbot.addWidget(widget)
-    yield widget
-    player.unload()
-    renders.wait()
-    store.close()
+    yield from player_view_fixture(qtbot, with_log=True)
 
 
 def open_and_wait(qtbot, view, length=9.0):
     with qtbot.waitSignal(view.sessionStarted, timeout=20_000):
-        view.open_script("short-test", parse_script(SCRIPT), length)
+        view.open_script("short-test", parse_script(SHORT_SCRIPT), length)
 
 
 def test_a_session_heard_to_the_end_is_logged_with_checkpoints_and_completed(qtbot, view):

@@ -2,47 +2,20 @@
 
 import pytest
 
-from app import paths
-from app.history import Store
 from app.script import parse_script
 from app.tts import FakeEngine
-from app.ui.player import Player
-from app.ui.player_view import PlayerView, map_position
-from app.ui.render_service import RenderService
-
-SCRIPT = """---
-title: Short Test
-summary: A few seconds.
-theme: test
-durations: [9s, 14s]
----
-# One
-Breathe in.
-[pause 1s+]
-# Two
-Breathe out.
-[pause 1s+]
-# Three
-Rest.
-"""
+from app.ui.player_view import map_position
+from tests.ui.sessions import SHORT_SCRIPT, player_view_fixture
 
 
 @pytest.fixture
 def view(qtbot):
-    store = Store(paths.database_path())
-    renders = RenderService(FakeEngine())
-    player = Player()
-    widget = PlayerView(player, renders, store)
-    qtbot.addWidget(widget)
-    yield widget
-    player.unload()
-    renders.wait()
-    store.close()
+    yield from player_view_fixture(qtbot, with_log=False)
 
 
 def open_and_wait(qtbot, view, length=9.0, resume_ms=0):
     with qtbot.waitSignal(view.sessionStarted, timeout=20_000):
-        view.open_script("short-test", parse_script(SCRIPT), length, resume_ms)
+        view.open_script("short-test", parse_script(SHORT_SCRIPT), length, resume_ms)
 
 
 def test_playing_advances_follows_captions_and_completes(qtbot, view):
@@ -96,7 +69,7 @@ def test_leaving_part_way_saves_the_place_and_resume_starts_there(qtbot, view):
 
 def test_cancelling_a_render_goes_back_and_leaves_no_session(qtbot, view, kindred_home):
     view.renders.engine = FakeEngine(delay=0.2)
-    long_script = SCRIPT.replace("Rest.", " ".join(f"Sentence number {n}." for n in range(40)))
+    long_script = SHORT_SCRIPT.replace("Rest.", " ".join(f"Sentence number {n}." for n in range(40)))
     with qtbot.waitSignal(view.backRequested, timeout=20_000):
         view.open_script("slow", parse_script(long_script), 14.0 * 60)
         qtbot.waitUntil(lambda: view.render_progress.value() > 0, timeout=10_000)
