@@ -26,6 +26,7 @@ from app.render.speech_cache import SpeechCache  # noqa: E402
 from app.script import load_script  # noqa: E402
 from app.tts import Pyttsx3Engine  # noqa: E402
 from app.tts.engine import DEFAULT_RATE_WPM  # noqa: E402
+from benchmarks.table import print_table  # noqa: E402
 
 # The longest guided session of the library: 153 distinct sentences at 30 minutes
 # (keep its sentences distinct: repeated ones are synthesized once and would flatter the figures).
@@ -118,9 +119,9 @@ def main() -> int:
 
     rows = [
         (
-            "script",
-            f"{SCRIPT.name}, {MINUTES} min, {len(timeline['cues'])} utterances, {speech:.0f} s of speech",
-            "",
+            "session",
+            f"{MINUTES} min",
+            f"{SCRIPT.name}: {len(timeline['cues'])} utterances, {speech:.0f} s of speech",
         ),
         ("(a) floor: espeak-ng command, same text", f"{floor:.2f} s", f"median of {RUNS}"),
         (
@@ -140,11 +141,7 @@ def main() -> int:
             f"{memory_60 / memory_10:.2f}x (target <= 1.25x)",
         ),
     ]
-    width = max(len(row[0]) for row in rows)
-    print(f"{'measure':<{width}}  {'value':<12}  comparison")
-    print("-" * (width + 50))
-    for name, value, comparison in rows:
-        print(f"{name:<{width}}  {value:<12}  {comparison}")
+    print_table(rows)
     return 0
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.table import print_table  # noqa: E402
+
 RUNS = 3
 USER_SCRIPTS = 1000
 
@@ -132,11 +134,7 @@ def main() -> int:
         ("Play to first sound, uncached 20-minute session", f"{uncached:.2f} s", "target <= 1.5 s"),
         ("Play to first sound, cached session", f"{cached:.3f} s", "target <= 0.3 s, median of 3"),
     ]
-    width = max(len(row[0]) for row in rows)
-    print(f"{'measure':<{width}}  {'value':<9}  comparison")
-    print("-" * (width + 40))
-    for name, value, comparison in rows:
-        print(f"{name:<{width}}  {value:<9}  {comparison}")
+    print_table(rows)
     return 0
 
 

@@ -4,26 +4,16 @@ import re
 import subprocess
 
 
+def _filter_report(path, audio_filter: str) -> str:
+    """What ffmpeg prints (on stderr) while running `audio_filter` over the file."""
+    command = ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", audio_filter, "-f", "null", "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stderr
+
+
 def ebur128(path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's ebur128 filter reports them."""
-    result = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            "ebur128=peak=true",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    summary = result.stderr[result.stderr.rindex("Summary:") :]
+    report = _filter_report(path, "ebur128=peak=true")
+    summary = report[report.rindex("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return integrated, peak
@@ -31,23 +21,7 @@ def ebur128(path) -> tuple[float, float]:
 
 def silences(path, noise_db: float = -50, minimum: float = 0.5) -> list[tuple[float, float]]:
     """(start, end) of every silence ffmpeg's silencedetect finds."""
-    result = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            f"silencedetect=noise={noise_db}dB:d={minimum}",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    starts = [float(v) for v in re.findall(r"silence_start: (-?[\d.]+)", result.stderr)]
-    ends = [float(v) for v in re.findall(r"silence_end: ([\d.]+)", result.stderr)]
+    report = _filter_report(path, f"silencedetect=noise={noise_db}dB:d={minimum}")
+    starts = [float(v) for v in re.findall(r"silence_start: (-?[\d.]+)", report)]
+    ends = [float(v) for v in re.findall(r"silence_end: ([\d.]+)", report)]
     return list(zip(starts, ends, strict=False))

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import ProgressDisplay, main
+from tests.terminal import read_until_closed
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "scripts" / "choosing-compassion.md"
@@ -302,18 +303,7 @@ def test_render_shows_a_bar_on_a_terminal(tmp_path):
         )
     finally:
         os.close(terminal)
-    shown = b""
-    try:
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # EIO: the program closed the terminal
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(controller)
+    shown = read_until_closed(controller)
     stdout, _ = process.communicate(timeout=60)
     assert process.returncode == 0
     text = shown.decode()

@@ -22,6 +22,7 @@ import pytest
 from app.render.sounds import UnknownSound, ambience_source
 from app.script import parse_script
 from app.ui.terminal_player import _printable, ambience_for, elide, format_clock, status_text
+from tests.terminal import read_until_closed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,18 +119,7 @@ def test_play_redraws_one_line_on_a_terminal(tmp_path):
         )
     finally:
         os.close(terminal)
-    shown = b""
-    try:
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # EIO: the program has closed the terminal
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(controller)
+    shown = read_until_closed(controller)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr.decode()
     text = shown.decode()
