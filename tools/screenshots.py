@@ -1,23 +1,26 @@
 """`make screenshots`: the real window under Xvfb, photographed on each screen.
 
 Run through xvfb-run (the Makefile does): it opens Kindred with a private KINDRED_HOME,
-walks to the library, the player mid-session with captions, the timer and the settings,
-and saves one PNG of each into docs/screenshots/.
+walks to the library, the player mid-session with captions, the timer, the history (with
+its add-practice and edit dialogs) and the settings, and saves one PNG of each into
+docs/screenshots/ (or --out).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("KINDRED_HOME", tempfile.mkdtemp(prefix="kindred-shots-"))
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QDate, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
 
 from app import paths  # noqa: E402
@@ -46,8 +49,18 @@ def save(widget, name: str) -> None:
     print(f"saved {OUT / name}.png")
 
 
-def main() -> int:
-    app = QApplication(sys.argv)
+def main(argv: list[str] | None = None) -> int:
+    global OUT
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help=f"folder for the PNGs (default: {OUT.relative_to(ROOT)})"
+    )
+    args = parser.parse_args(argv)
+    # With --out elsewhere, a trial run leaves the pictures the documentation shows alone.
+    OUT = args.out.resolve()
+    app = QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
     store = Store(paths.database_path())
     apply_theme(app, os.environ.get("KINDRED_THEME", "light"))
@@ -84,6 +97,24 @@ def main() -> int:
     window.player_view.end_listen()
     window.show_page(3)
     wait(app, 0.8)
+    history = window.history_view
+    # A practice without the app, entered as a person would: the dialog, then the page with it.
+    adding = history.add_practice()
+    walked = date.today() - timedelta(days=2)
+    adding.date.setDate(QDate(walked.year, walked.month, walked.day))
+    adding.minutes.setValue(20)
+    adding.note.setPlainText("A slow walk by the river, one breath for each step.")
+    wait(app, 0.5)
+    save(adding, "history-add")
+    adding.save_button.click()
+    wait(app, 0.5)
+    history.select_listen(history.log.listens(limit=1)[0].id)
+    editing = history.edit_selected()
+    assert editing is not None
+    wait(app, 0.5)
+    save(editing, "history-edit")
+    editing.reject()
+    wait(app, 0.3)
     save(window, "history")
 
     voices = engine.voices()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.history import DayPractice, ListenLog, Store, minutes_per_week, practice_days, statistics
+from app.history import DayPractice, Listen, ListenLog, Store, minutes_per_week, practice_days, statistics
+from app.ui.listen_dialog import ListenDialog, aware_start
 from app.ui.widgets import labelled
 
-#: How many listens the table shows; the filters reach older ones.
+#: How many listens the table shows at first, and how many more each "Show more" adds.
 PAGE_SIZE = 200
 COLUMNS = ("Date", "Session", "Minutes", "Completed", "Note")
 
@@ -119,7 +122,11 @@ class HistoryView(QWidget):
         super().__init__(parent)
         self.log = log
         self.store = store
-        self._deleted: int | None = None
+        #: What the undo bar's Undo does: it holds the last action only.
+        self._undo_action: Callable[[], None] | None = None
+        #: Makes the add and edit dialogs; tests may put their own here.
+        self.dialog_factory: Callable[[ListenLog, Listen | None, QWidget], ListenDialog] = ListenDialog
+        self.listen_dialog: ListenDialog | None = None
         self.setObjectName("historyView")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
@@ -170,8 +177,18 @@ class HistoryView(QWidget):
         listens_label.setObjectName("paneHeading")
         self.month_filter = labelled(QComboBox(), "Month", "Show the listens of one month")
         self.theme_filter = labelled(QComboBox(), "Theme", "Show the listens of one theme")
+        # Other filters, other listens: start again from the first page.
         self.month_filter.activated.connect(lambda _index: self._fill_table())
         self.theme_filter.activated.connect(lambda _index: self._fill_table())
+        self.add_button = labelled(
+            QPushButton("Add practice…"), "Add practice", "Add a practice you did without the app"
+        )
+        self.add_button.setObjectName("addPractice")
+        self.add_button.clicked.connect(self.add_practice)
+        self.edit_button = labelled(
+            QPushButton("Edit…"), "Edit the listen", "Change the date, minutes or note of the selected listen"
+        )
+        self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button = labelled(
             QPushButton("Delete"), "Delete the listen", "Delete the selected listen"
         )
@@ -180,6 +197,9 @@ class HistoryView(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.month_filter)
         filters.addWidget(self.theme_filter)
+        filters.addSpacing(8)
+        filters.addWidget(self.add_button)
+        filters.addWidget(self.edit_button)
         filters.addWidget(self.delete_button)
         outer.addLayout(filters)
 
@@ -189,7 +209,7 @@ class HistoryView(QWidget):
         undo_row.setContentsMargins(10, 4, 10, 4)
         self.undo_label = QLabel("Listen deleted.")
         self.undo_button = labelled(QPushButton("Undo"), "Undo delete", "Bring the deleted listen back")
-        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_button.clicked.connect(self.undo)
         undo_row.addWidget(self.undo_label, 1)
         undo_row.addWidget(self.undo_button)
         self.undo_bar.hide()
@@ -204,13 +224,26 @@ class HistoryView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._follow_selection)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        # Enter on a row edits it, as a double click does (watched here: the table would only move down).
+        self.table.installEventFilter(self)
+        self.more_button = labelled(
+            QPushButton("Show more"), "Show more listens", f"Show the next {PAGE_SIZE} older listens"
+        )
+        self.more_button.setObjectName("showMore")
+        self.more_button.clicked.connect(self.show_more)
+        more_row = QHBoxLayout()
+        more_row.addStretch(1)
+        more_row.addWidget(self.more_button)
+        more_row.addStretch(1)
         self.empty_label = QLabel("Nothing here yet. Your listens will appear here after your first session.")
         self.empty_label.setObjectName("emptyHistory")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.table, 1)
+        outer.addLayout(more_row)
         outer.addWidget(self.empty_label)
         self.refresh()
 
@@ -230,7 +263,8 @@ class HistoryView(QWidget):
         self._fill_chart(minutes_per_week(practice, weeks=12))
         self.heatmap.set_days(practice_days(practice, weeks=13))
         self._fill_filters(practice)
-        self._fill_table()
+        # As many rows as were shown: a change far down the table keeps the reader's place.
+        self._fill_table(max(PAGE_SIZE, self.table.rowCount()))
 
     def _fill_chart(self, weeks: list[tuple[date, float]]) -> None:
         """One series and two axes for the life of the view, refilled: re-adding axes left ghosts."""
@@ -251,6 +285,15 @@ class HistoryView(QWidget):
             series.attachAxis(self._categories)
             series.attachAxis(self._values)
         self._bars.setColor(self.palette().highlight().color())
+        # The chart's own theme is light: text and lines follow the palette, or dark mode hides them.
+        text = self.palette().windowText().color()
+        lines = self.palette().mid().color()
+        lines.setAlpha(70)
+        self.chart.setTitleBrush(text)
+        for axis in (self._categories, self._values):
+            axis.setLabelsColor(text)
+            axis.setGridLineColor(lines)
+            axis.setLinePenColor(lines)
         if self._bars.count():
             self._bars.remove(0, self._bars.count())
         for _monday, minutes in weeks:
@@ -258,10 +301,13 @@ class HistoryView(QWidget):
         # Day/month: twelve labels must fit under the bars without being cut.
         self._categories.setCategories([f"{monday.day}/{monday.month}" for monday, _m in weeks])
         self._values.setRange(0, max(10.0, max((m for _d, m in weeks), default=0) * 1.15))
+        self._values.applyNiceNumbers()  # ticks at 0, 5, 10… rather than 0, 4.6, 9.2…
 
     def _fill_filters(self, practice) -> None:
         month, theme = self.month_filter.currentData(), self.theme_filter.currentData()
-        months = sorted({date.fromordinal(row.day).strftime("%Y-%m") for row in practice}, reverse=True)
+        # Distinct days first: a few thousand dates rather than one per row of practice.
+        days = [date.fromordinal(day) for day in {row.day for row in practice}]
+        months = sorted({f"{day.year:04d}-{day.month:02d}" for day in days}, reverse=True)
         self.month_filter.clear()
         self.month_filter.addItem("All months", None)
         for value in months:
@@ -273,13 +319,41 @@ class HistoryView(QWidget):
             self.theme_filter.addItem(value.replace("-", " ").capitalize(), value)
         self.theme_filter.setCurrentIndex(max(0, self.theme_filter.findData(theme)))
 
-    def _fill_table(self) -> None:
-        listens = self.log.listens(
-            month=self.month_filter.currentData(), theme=self.theme_filter.currentData(), limit=PAGE_SIZE
+    def _page(self, offset: int, limit: int) -> tuple[list[Listen], bool]:
+        """Up to `limit` listens from `offset` under the current filters, and whether more follow."""
+        found = self.log.listens(
+            month=self.month_filter.currentData(),
+            theme=self.theme_filter.currentData(),
+            limit=limit + 1,  # one more than shown says whether "Show more" has anything to show
+            offset=offset,
         )
-        self.table.setRowCount(len(listens))
-        for row, listen in enumerate(listens):
-            when = listen.started_at.strftime("%a %d %b %Y, %H:%M")
+        return found[:limit], len(found) > limit
+
+    def _fill_table(self, rows: int = PAGE_SIZE) -> None:
+        """The first `rows` listens under the current filters, keeping the selected one selected."""
+        selected = self.selected_listen_id()
+        listens, more = self._page(0, rows)
+        self.table.setRowCount(0)
+        self._append(listens, more)
+        if selected is not None:
+            self.select_listen(selected)
+
+    def show_more(self) -> None:
+        """Adds the next PAGE_SIZE older listens under the ones shown."""
+        listens, more = self._page(self.table.rowCount(), PAGE_SIZE)
+        self._append(listens, more)
+
+    def _append(self, listens: list[Listen], more: bool) -> None:
+        first = self.table.rowCount()
+        # Columns sized to their contents re-measure every row on each setItem (200 rows took
+        # 1.9 s); sized once after filling, the page is ready in a few milliseconds.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setUpdatesEnabled(False)
+        self.table.setRowCount(first + len(listens))
+        for row, listen in enumerate(listens, start=first):
+            # A practice entered by hand has a day, not a time (it is stored at noon).
+            when = listen.started_at.strftime("%a %d %b %Y" if listen.manual else "%a %d %b %Y, %H:%M")
             cells = (
                 when,
                 listen.title,
@@ -295,32 +369,142 @@ class HistoryView(QWidget):
                 if column in (2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, item)
-        self.table.setVisible(bool(listens))
-        self.empty_label.setVisible(not listens)
-        self.delete_button.setEnabled(bool(listens))
+        self.table.resizeColumnsToContents()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setUpdatesEnabled(True)
+        shown = self.table.rowCount()
+        self.table.setVisible(bool(shown))
+        self.empty_label.setVisible(not shown)
+        self.more_button.setVisible(more)
+        self._follow_selection()
 
-    # -- delete and undo ----------------------------------------------------------------
+    # -- selection ----------------------------------------------------------------------
 
     def listen_id_at(self, row: int) -> int:
         item = self.table.item(row, 0)
         return int(item.data(Qt.ItemDataRole.UserRole))
 
+    def selected_listen_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.listen_id_at(rows[0].row()) if rows else None
+
+    def select_listen(self, listen_id: int) -> bool:
+        """Selects the row of `listen_id` if it is shown; says whether it was."""
+        for row in range(self.table.rowCount()):
+            if self.listen_id_at(row) == listen_id:
+                self.table.selectRow(row)
+                self.table.scrollToItem(self.table.item(row, 0))
+                return True
+        return False
+
+    def _follow_selection(self) -> None:
+        chosen = self.selected_listen_id() is not None
+        self.edit_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.selected_listen_id() is not None
+        ):
+            self.edit_selected()
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- adding and editing -------------------------------------------------------------
+
+    def add_practice(self) -> ListenDialog:
+        """Opens the dialog for a practice done without the app; returns it (tests fill it in)."""
+        dialog = self._open_dialog(None)
+        dialog.listenAdded.connect(self._on_added)
+        return dialog
+
+    def edit_selected(self) -> ListenDialog | None:
+        listen_id = self.selected_listen_id()
+        return self.edit_listen(listen_id) if listen_id is not None else None
+
+    def edit_listen(self, listen_id: int) -> ListenDialog | None:
+        """Opens the edit dialog for `listen_id`; returns it, or None if the listen is gone."""
+        try:
+            listen = self.log.get(listen_id)
+        except KeyError:
+            self.refresh()
+            return None
+        dialog = self._open_dialog(listen)
+        dialog.listenEdited.connect(self._on_edited)
+        return dialog
+
+    def _open_dialog(self, listen: Listen | None) -> ListenDialog:
+        if self.listen_dialog is not None:
+            self.listen_dialog.deleteLater()
+        self.listen_dialog = self.dialog_factory(self.log, listen, self)
+        # open(), not exec(): modal to the window without a nested event loop.
+        self.listen_dialog.open()
+        return self.listen_dialog
+
+    def _on_added(self, listen_id: int) -> None:
+        self._offer_undo(
+            "Practice added.",
+            "Undo add",
+            "Remove the practice just added",
+            lambda: self.log.delete(listen_id),
+        )
+        self.refresh()
+        self.select_listen(listen_id)
+
+    def _on_edited(self, before: Listen) -> None:
+        self._offer_undo(
+            "Listen changed.", "Undo change", "Put the listen back as it was", lambda: self._restore(before)
+        )
+        self.refresh()
+        self.select_listen(before.id)
+
+    def _restore(self, before: Listen) -> None:
+        """Writes back the fields an edit can change, only those that now differ from `before`."""
+        now = self.log.get(before.id)
+        fields: dict[str, object] = {}
+        # The zone's name counts too: writing an unchanged start back could otherwise lose it.
+        if (now.started_at, now.tz) != (before.started_at, before.tz):
+            fields["started_at"] = aware_start(before)
+        for name in ("heard_s", "completed", "note"):
+            if getattr(now, name) != getattr(before, name):
+                fields[name] = getattr(before, name)
+        if fields:
+            self.log.edit(before.id, **fields)
+
+    # -- delete and undo ----------------------------------------------------------------
+
     def delete_selected(self) -> None:
-        row = self.table.currentRow()
-        if row < 0:
-            return
-        self.delete_listen(self.listen_id_at(row))
+        listen_id = self.selected_listen_id()
+        if listen_id is not None:
+            self.delete_listen(listen_id)
 
     def delete_listen(self, listen_id: int) -> None:
         self.log.delete(listen_id)
-        self._deleted = listen_id
-        self.undo_label.setText("Listen deleted.")
-        self.undo_bar.show()
+        self._offer_undo(
+            "Listen deleted.",
+            "Undo delete",
+            "Bring the deleted listen back",
+            lambda: self.log.undo_delete(listen_id),
+        )
         self.refresh()
 
-    def undo_delete(self) -> None:
-        if self._deleted is not None:
-            self.log.undo_delete(self._deleted)
-            self._deleted = None
+    def _offer_undo(self, text: str, name: str, tip: str, action: Callable[[], None]) -> None:
+        """Shows the undo bar for `action`; the action it offered before can no longer be undone."""
+        self._undo_action = action
+        self.undo_label.setText(text)
+        labelled(self.undo_button, name, tip)
+        self.undo_bar.show()
+
+    def undo(self) -> None:
+        action, self._undo_action = self._undo_action, None
         self.undo_bar.hide()
+        if action is not None:
+            # The listen may have gone meanwhile (another Kindred, say): nothing is left to put back.
+            with contextlib.suppress(KeyError):
+                action()
         self.refresh()

@@ -3,12 +3,14 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from PySide6.QtCore import QDate, Qt
 
 from app import paths
-from app.history import ListenLog, Store
+from app.history import ListenLog, NewListen, Store
+from app.history.listens import MANUAL_TITLE
 from app.library import load_catalogue
 from app.tts import FakeEngine
-from app.ui.history_view import HistoryView
+from app.ui.history_view import PAGE_SIZE, HistoryView
 from app.ui.main_window import PAGES, MainWindow
 from app.ui.note_dialog import NoteDialog
 
@@ -124,3 +126,192 @@ def test_main_window_has_a_history_page_and_offers_a_note_after_a_completed_list
     window.note_dialog.save_button.click()
     assert window.history_view.table.item(0, 4).text() == "Kind words."
     window.renders.wait()
+
+
+# -- adding, editing and undoing ------------------------------------------------------------
+
+
+def view_of(qtbot, store, log):
+    view = HistoryView(log, store)
+    qtbot.addWidget(view)
+    return view
+
+
+def test_a_practice_added_by_hand_is_listed_and_counted_and_undo_removes_it(qtbot, store, log):
+    view = view_of(qtbot, store, log)
+    day = date.today() - timedelta(days=3)
+    dialog = view.add_practice()
+    assert dialog.isVisible() and dialog.windowTitle() == "Add practice"
+    dialog.date.setDate(QDate(day.year, day.month, day.day))
+    dialog.minutes.setValue(25)
+    dialog.note.setPlainText("  Sat on the balcony.  ")
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    assert view.table.rowCount() == 1
+    cells = [view.table.item(0, column).text() for column in range(5)]
+    assert cells == [day.strftime("%a %d %b %Y"), MANUAL_TITLE, "25", "✓", "Sat on the balcony."]
+    added = view.listen_id_at(0)
+    assert log.get(added).manual and log.get(added).local_date == day and log.get(added).heard_s == 1500
+    assert view.sessions_card.value.text() == "1" and view.total_card.value.text() == "25"
+    assert sum(d.minutes for d in view.heatmap.days) == pytest.approx(25)
+    assert view.selected_listen_id() == added
+    assert not view.undo_bar.isHidden() and view.undo_label.text() == "Practice added."
+    view.undo_button.click()
+    assert view.undo_bar.isHidden() and view.table.rowCount() == 0
+    assert log.get(added).deleted and log.count() == 0
+    assert view.sessions_card.value.text() == "0" and view.total_card.value.text() == "0"
+
+
+def test_edit_changes_the_listen_and_undo_restores_it_exactly(qtbot, store, log):
+    listen_id = log_listen(log, heard=600.0, days_ago=2)
+    log.set_note(listen_id, "Calm.")
+    view = view_of(qtbot, store, log)
+    assert not view.edit_button.isEnabled() and not view.delete_button.isEnabled()
+    view.table.selectRow(0)
+    assert view.edit_button.isEnabled() and view.delete_button.isEnabled()
+    before = log.get(listen_id)
+    dialog = view.edit_selected()
+    assert dialog is not None and dialog.isVisible() and dialog.session.text() == "Loving kindness"
+    assert (
+        dialog.heard.value() == 10.0 and dialog.completed.isChecked() and dialog.note.toPlainText() == "Calm."
+    )
+    moved = before.local_date - timedelta(days=3)
+    dialog.start.setDate(QDate(moved.year, moved.month, moved.day))
+    dialog.heard.setValue(4.0)
+    dialog.completed.setChecked(False)
+    dialog.note.setPlainText("Too sleepy.")
+    dialog.save_button.click()
+    after = log.get(listen_id)
+    assert after.local_date == moved and after.started_at.time() == before.started_at.time()
+    assert after.started_at.utcoffset() == before.started_at.utcoffset()
+    assert after.ended_at - after.started_at == before.ended_at - before.started_at
+    assert (after.heard_s, after.completed, after.note) == (240.0, False, "Too sleepy.")
+    assert [view.table.item(0, column).text() for column in (0, 2, 3, 4)] == [
+        after.started_at.strftime("%a %d %b %Y, %H:%M"),
+        "4",
+        "",
+        "Too sleepy.",
+    ]
+    assert view.sessions_card.value.text() == "0" and view.total_card.value.text() == "4"
+    assert view.selected_listen_id() == listen_id
+    assert not view.undo_bar.isHidden() and view.undo_label.text() == "Listen changed."
+    view.undo_button.click()
+    assert log.get(listen_id) == before
+    assert view.table.item(0, 2).text() == "10" and view.table.item(0, 3).text() == "✓"
+    assert view.sessions_card.value.text() == "1" and view.total_card.value.text() == "10"
+
+
+def test_edit_writes_only_what_changed(qtbot, store, log, monkeypatch):
+    listen_id = log_listen(log, heard=543.7)  # 9.06 min, shown as 9.1
+    view = view_of(qtbot, store, log)
+    writes = []
+    real_edit = log.edit
+    monkeypatch.setattr(
+        log, "edit", lambda listen, **fields: writes.append(fields) or real_edit(listen, **fields)
+    )
+    dialog = view.edit_listen(listen_id)
+    dialog.note.setPlainText("Only this.")
+    dialog.save_button.click()
+    assert writes == [{"note": "Only this."}] and log.get(listen_id).heard_s == 543.7
+    untouched = view.edit_listen(listen_id)
+    untouched.save_button.click()  # nothing changed: nothing written, nothing to undo
+    assert len(writes) == 1 and not untouched.isVisible()
+    assert view.undo_label.text() == "Listen changed."  # still the note's undo
+
+
+def test_cancel_and_escape_change_nothing(qtbot, store, log):
+    listen_id = log_listen(log)
+    view = view_of(qtbot, store, log)
+    before = log.get(listen_id)
+    dialog = view.edit_listen(listen_id)
+    dialog.heard.setValue(1.0)
+    dialog.note.setPlainText("not kept")
+    dialog.cancel_button.click()
+    assert not dialog.isVisible() and log.get(listen_id) == before and view.undo_bar.isHidden()
+    adding = view.add_practice()
+    adding.minutes.setValue(30)
+    qtbot.keyClick(adding, Qt.Key.Key_Escape)
+    assert not adding.isVisible() and log.count() == 1 and view.table.rowCount() == 1
+
+
+def test_double_click_and_enter_open_the_edit_dialog(qtbot, store, log):
+    listen_id = log_listen(log)
+    view = view_of(qtbot, store, log)
+    view.table.selectRow(0)
+    view.table.doubleClicked.emit(view.table.model().index(0, 1))
+    assert view.listen_dialog is not None and view.listen_dialog.listen.id == listen_id
+    view.listen_dialog.reject()
+    view.listen_dialog = None
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert view.listen_dialog is not None and view.listen_dialog.isVisible()
+    assert view.listen_dialog.listen.id == listen_id
+
+
+def test_the_undo_bar_holds_the_last_action_only(qtbot, store, log):
+    first = log_listen(log)
+    view = view_of(qtbot, store, log)
+    view.table.selectRow(0)
+    view.delete_button.click()
+    assert view.undo_label.text() == "Listen deleted." and view.undo_button.accessibleName() == "Undo delete"
+    dialog = view.add_practice()
+    dialog.save_button.click()
+    assert view.undo_label.text() == "Practice added." and view.undo_button.accessibleName() == "Undo add"
+    view.undo_button.click()
+    assert log.count() == 0 and log.get(first).deleted  # the practice is gone, the delete stands
+
+
+# -- more than a page -----------------------------------------------------------------------
+
+
+def many_listens(log, count):
+    start = datetime.now().astimezone().replace(microsecond=0) - timedelta(days=1)
+    log.add_listens(
+        NewListen(
+            script="loving-kindness",
+            title=f"Listen {n}",
+            theme="kindness" if n % 2 else "repair",
+            length_s=600.0,
+            started_at=start - timedelta(hours=n),
+            tz=None,
+            heard_s=600.0,
+            ended_at=start - timedelta(hours=n) + timedelta(minutes=10),
+            completed=True,
+            manual=False,
+            note=None,
+        )
+        for n in range(count)
+    )
+
+
+def test_show_more_adds_a_page_at_a_time_until_all_are_shown(qtbot, store, log):
+    many_listens(log, 450)
+    view = view_of(qtbot, store, log)
+    assert PAGE_SIZE == 200
+    assert view.table.rowCount() == 200 and not view.more_button.isHidden()
+    view.more_button.click()
+    assert view.table.rowCount() == 400 and not view.more_button.isHidden()
+    assert [view.table.item(row, 1).text() for row in (199, 200, 399)] == [
+        "Listen 199",
+        "Listen 200",
+        "Listen 399",
+    ]
+    view.show_more()
+    assert view.table.rowCount() == 450 and view.more_button.isHidden()
+    assert view.table.item(449, 1).text() == "Listen 449"
+    assert len({view.listen_id_at(row) for row in range(450)}) == 450
+
+
+def test_a_change_keeps_the_rows_shown_and_a_filter_starts_again(qtbot, store, log):
+    many_listens(log, 450)
+    view = view_of(qtbot, store, log)
+    view.show_more()
+    view.table.selectRow(300)
+    assert view.table.item(300, 1).text() == "Listen 300"  # a "repair" one
+    view.delete_button.click()
+    assert view.table.rowCount() == 400 and view.table.item(300, 1).text() == "Listen 301"
+    view.theme_filter.setCurrentIndex(view.theme_filter.findData("kindness"))
+    view.theme_filter.activated.emit(view.theme_filter.currentIndex())
+    assert view.table.rowCount() == 200 and not view.more_button.isHidden()
+    assert all(int(view.table.item(row, 1).text().split()[1]) % 2 for row in range(200))
+    view.show_more()
+    assert view.table.rowCount() == 225 and view.more_button.isHidden()  # the odd-numbered half
