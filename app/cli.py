@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check scripts for errors (FILE:LINE:COL: message)")
     check.add_argument("files", nargs="+", metavar="FILE")
 
+    new = commands.add_parser("new", help="create a script of your own from the template and print its path")
+    new.add_argument("title", metavar="TITLE", help='the script\'s title, e.g. "Evening Kindness"')
+
     render = commands.add_parser("render", help="render a script to a WAV file")
     render.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
     render.add_argument(
@@ -139,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "doctor": _doctor,
         "history": _history,
         "stats": _stats,
+        "new": _new,
     }
     try:
         return handlers[args.command](args)
@@ -346,6 +350,15 @@ class ProgressDisplay:
         if self.interactive:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def _new(args: argparse.Namespace) -> int:
+    from app.library.user_scripts import UserLibrary
+
+    if not args.title.strip():
+        raise KindredError('Give the script a title, e.g. kindred new "Evening Kindness".', "No title")
+    print(UserLibrary().new_script(args.title))
+    return EXIT_OK
 
 
 def _voices(args: argparse.Namespace) -> int:

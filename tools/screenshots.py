@@ -2,7 +2,8 @@
 
 Run through xvfb-run (the Makefile does): it opens Kindred with a private KINDRED_HOME,
 walks to the library, the player mid-session with captions, the timer, the history (with
-its add-practice and edit dialogs) and the settings, and saves one PNG of each into
+its add-practice and edit dialogs), the settings and the Write page (a script of one's own
+with a mistake in it, and a bundled one read-only), and saves one PNG of each into
 docs/screenshots/ (or --out).
 """
 
@@ -21,13 +22,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("KINDRED_HOME", tempfile.mkdtemp(prefix="kindred-shots-"))
 
 from PySide6.QtCore import QDate, QTimer  # noqa: E402
+from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
 
 from app import paths  # noqa: E402
 from app.history import Store  # noqa: E402
 from app.library import load_catalogue  # noqa: E402
 from app.tts import create_engine  # noqa: E402
-from app.ui.main_window import MainWindow, app_icon  # noqa: E402
+from app.ui.main_window import WRITE_PAGE, MainWindow, app_icon  # noqa: E402
 from app.ui.settings_dialog import SettingsDialog  # noqa: E402
 from app.ui.theme import apply_theme  # noqa: E402
 
@@ -47,6 +49,41 @@ def save(widget, name: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(OUT / f"{name}.png"))
     print(f"saved {OUT / name}.png")
+
+
+class _Answers:
+    """The Write page's questions answered without dialogs: the title of the new script, and
+    "discard" for the unsaved mistake when the window closes."""
+
+    def ask_title(self) -> str:
+        return "Evening Kindness"
+
+    def ask_unsaved(self, name: str) -> str:
+        return "discard"
+
+
+def write_with_a_problem(app: QApplication, window: MainWindow) -> None:
+    """The Write page as an author sees it mid-edit: one of their scripts, one directive mistyped."""
+    page = window.editor_page
+    page.dialogs = _Answers()
+    window.show_page(WRITE_PAGE)
+    page.new_script()
+    document = page.editor.text_edit.document()
+    block = document.begin()
+    while block.isValid() and block.text() != "[pause 3s]":
+        block = block.next()
+    block = block.next()
+    while block.isValid() and block.text() != "[pause 3s]":
+        block = block.next()
+    # Typed over, as a hurried author would: "[pause 3s]" becomes "[paws 3s]".
+    cursor = QTextCursor(block)
+    cursor.setPosition(block.position() + 1)
+    cursor.setPosition(block.position() + 6, QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText("paws")
+    page.editor.text_edit.setTextCursor(cursor)
+    page.editor.text_edit.setFocus()
+    wait(app, 1.5, until=lambda: bool(page.editor.errors()))
+    wait(app, 0.5)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,6 +164,14 @@ def main(argv: list[str] | None = None) -> int:
     window.show_page(0)
     wait(app, 0.5)
     save(window, "library-continue")
+
+    # A bundled meditation opened on the Write page: to read, hear, play, or copy, never changed.
+    window.show_page(WRITE_PAGE)
+    window.editor_page.open_path(choosing.path)
+    wait(app, 0.5)
+    save(window, "editor-bundled")
+    write_with_a_problem(app, window)
+    save(window, "editor")
     QTimer.singleShot(0, window.quit)
     window.quit()
     engine.close()

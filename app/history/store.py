@@ -201,6 +201,13 @@ class Store:
         with self._lock:
             self._db.execute("DELETE FROM positions WHERE script = ?", (script,))
 
+    def rename_script(self, old: str, new: str) -> None:
+        """A script file was renamed: its favourite star, resume position and listens follow it."""
+        with self.transaction() as db:
+            db.execute("UPDATE OR REPLACE favourites SET script = ? WHERE script = ?", (new, old))
+            db.execute("UPDATE OR REPLACE positions SET script = ? WHERE script = ?", (new, old))
+            db.execute("UPDATE listens SET script = ? WHERE script = ?", (new, old))
+
     def unfinished(self) -> list[tuple[str, int, int]]:
         """Scripts left part-way, most recent first: (script, length_ms, position_ms)."""
         with self._lock:

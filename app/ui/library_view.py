@@ -323,6 +323,10 @@ class LibraryView(QWidget):
     playRequested = Signal(object, object)
     #: (entry, length in seconds of the part-way session, position in ms to continue from)
     resumeRequested = Signal(object, float, int)
+    #: (entry) a bundled script to copy into the user's library and open in the editor
+    copyRequested = Signal(object)
+    #: (entry) one of the user's own scripts to open in the editor
+    editRequested = Signal(object)
 
     def __init__(self, entries: list[LibraryEntry], store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -543,6 +547,26 @@ class LibraryView(QWidget):
         buttons.addWidget(self.favourite_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+
+        # Bundled scripts stay as they are: changing one starts from a copy of one's own.
+        writing = QHBoxLayout()
+        writing.setSpacing(10)
+        self.copy_button = QPushButton("Make a copy")
+        self.copy_button.setObjectName("copyButton")
+        _describe(
+            self.copy_button,
+            "Make a copy",
+            "Copy this meditation into your own scripts and open it in Write to change it",
+        )
+        self.copy_button.clicked.connect(self._copy_details)
+        self.edit_button = QPushButton("Edit")
+        self.edit_button.setObjectName("editButton")
+        _describe(self.edit_button, "Edit", "Open your script in Write")
+        self.edit_button.clicked.connect(self._edit_details)
+        writing.addWidget(self.copy_button)
+        writing.addWidget(self.edit_button)
+        writing.addStretch(1)
+        layout.addLayout(writing)
         layout.addStretch(1)
         return page
 
@@ -577,7 +601,17 @@ class LibraryView(QWidget):
             layout.addWidget(widget)
         layout.addSpacing(6)
         layout.addWidget(self.error_path)
-        layout.addWidget(self.open_file_button, 0, Qt.AlignmentFlag.AlignLeft)
+        error_buttons = QHBoxLayout()
+        error_buttons.setSpacing(10)
+        self.fix_button = QPushButton("Fix in Write")
+        self.fix_button.setObjectName("fixButton")
+        self.fix_button.setMinimumHeight(40)
+        _describe(self.fix_button, "Fix in Write", "Open the script in Write, where every error is marked")
+        self.fix_button.clicked.connect(self._edit_details)
+        error_buttons.addWidget(self.fix_button)
+        error_buttons.addWidget(self.open_file_button)
+        error_buttons.addStretch(1)
+        layout.addLayout(error_buttons)
         layout.addWidget(self.open_file_problem)
         layout.addStretch(1)
         return page
@@ -810,6 +844,8 @@ class LibraryView(QWidget):
             self.length_picker.addItem(NATURAL_LENGTH.capitalize(), None)
         self.length_picker.setEnabled(self.length_picker.count() > 1)
         self.play_button.setToolTip(f"Play “{meta.title}” at the chosen length (Enter)")
+        self.copy_button.setVisible(entry.origin == "bundled")
+        self.edit_button.setVisible(entry.origin == "user")
         self._show_favourite(self._model.is_favourite(entry.slug))
 
     def _show_favourite(self, favourite: bool) -> None:
@@ -827,6 +863,7 @@ class LibraryView(QWidget):
         )
         self.error_text.setText("\n".join(str(error)[:1].upper() + str(error)[1:] for error in entry.errors))
         self.error_path.setText(str(entry.path))
+        self.fix_button.setVisible(entry.origin == "user")
         self.open_file_problem.hide()
 
     def _open_error_file(self) -> None:
@@ -865,6 +902,14 @@ class LibraryView(QWidget):
         if entry is not self._details_entry:
             self._show_details(entry)
         self.playRequested.emit(entry, self.chosen_length())
+
+    def _copy_details(self) -> None:
+        if self._details_entry is not None:
+            self.copyRequested.emit(self._details_entry)
+
+    def _edit_details(self) -> None:
+        if self._details_entry is not None:
+            self.editRequested.emit(self._details_entry)
 
     def _play_details(self) -> None:
         entry = self._details_entry

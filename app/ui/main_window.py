@@ -1,11 +1,13 @@
-"""The window: a calm sidebar, and the library, player, timer and settings behind it."""
+"""The window: a calm sidebar, and the library, player, timer, writing and settings behind it."""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDropEvent, QIcon, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QSystemTrayIcon,
@@ -29,8 +32,11 @@ from app import paths
 from app.about import ABOUT_TEXT
 from app.history import ListenLog, Store
 from app.library import LibraryEntry
+from app.library.drafts import DraftStore
+from app.library.user_scripts import IMPORT_SUFFIXES, UserLibrary
 from app.script import Meta, Script, Section, Speech
 from app.tts import SpeechEngine
+from app.ui.editor_page import EditorPage
 from app.ui.history_view import HistoryView
 from app.ui.library_view import LibraryView
 from app.ui.note_dialog import NoteDialog
@@ -42,8 +48,13 @@ from app.ui.theme import apply_theme
 from app.ui.timer_view import TimerView
 
 PREVIEW_TEXT = "Hello. This is how I sound. Let us take a slow breath together."
-PAGES = ("Library", "Now playing", "Timer", "History")
+#: The pages by their index in the window's stack; indexes never change (tests and code use them).
+PAGES = ("Library", "Now playing", "Timer", "History", "Write")
 HISTORY_PAGE = 3
+WRITE_PAGE = 4
+#: The order of the sidebar's buttons: Write belongs with the other things one does, before History.
+SIDEBAR_ORDER = (0, 1, 2, WRITE_PAGE, HISTORY_PAGE)
+_NAV_TIPS = {WRITE_PAGE: "Write and change your own meditation scripts"}
 
 
 def app_icon() -> QIcon:
@@ -51,7 +62,15 @@ def app_icon() -> QIcon:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, entries: list[LibraryEntry], engine: SpeechEngine):
+    def __init__(
+        self,
+        store: Store,
+        entries: list[LibraryEntry],
+        engine: SpeechEngine,
+        *,
+        user_library: UserLibrary | None = None,
+        drafts: DraftStore | None = None,
+    ):
         super().__init__()
         self.store = store
         self.engine = engine
@@ -72,9 +91,14 @@ class MainWindow(QMainWindow):
         self.player_view = PlayerView(self.player, self.renders, store, log=self.log)
         self.timer_view = TimerView(store)
         self.history_view = HistoryView(self.log, store)
+        self.editor_page = EditorPage(
+            store, self.renders, self.preview_player, entries, library=user_library, drafts=drafts
+        )
+        #: The player key of the session the editor asked for, so its exact length goes back there.
+        self._editor_key: str | None = None
         self.note_dialog: NoteDialog | None = None
         self.pages = QStackedWidget()
-        for page in (self.library, self.player_view, self.timer_view, self.history_view):
+        for page in (self.library, self.player_view, self.timer_view, self.history_view, self.editor_page):
             self.pages.addWidget(page)
 
         central = QWidget()
@@ -87,6 +111,8 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.banner.linkActivated.connect(lambda _link: self.show_page(WRITE_PAGE))
         self.banner.hide()
         column.addWidget(self.banner)
         column.addWidget(self.pages, 1)
@@ -103,12 +129,26 @@ class MainWindow(QMainWindow):
         self.player_view.recorder.listenFinished.connect(self._on_listen_finished)
         self.player.playingChanged.connect(self._on_playing_changed)
         self.player.noAudioDeviceChanged.connect(self._on_audio_device)
+        self.library.copyRequested.connect(
+            lambda entry: self._write(lambda: self.editor_page.make_copy(entry.path))
+        )
+        self.library.editRequested.connect(
+            lambda entry: self._write(lambda: self.editor_page.open_path(entry.path))
+        )
+        self.editor_page.catalogueChanged.connect(self.library.set_entries)
+        self.editor_page.playRequested.connect(self.play_from_editor)
+        self.editor_page.hearingStarted.connect(self.player.pause)
+        self.player_view.sessionStarted.connect(self._on_session_started)
 
         self._install_shortcuts()
         self._build_tray()
         self._restore_geometry()
         if not self.player.has_audio_device():
             self._on_audio_device(True)
+        if self.editor_page.pending_drafts():
+            self._offer_drafts()
+        # Files dropped anywhere on the window are imported (the filter sees drops on every child).
+        self.setAcceptDrops(True)
         QApplication.instance().installEventFilter(self)
 
     # -- layout -------------------------------------------------------------------------
@@ -124,11 +164,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(brand)
         self.nav = QButtonGroup(self)
         self.nav.setExclusive(True)
-        for index, name in enumerate(PAGES):
+        for index in SIDEBAR_ORDER:
+            name = PAGES[index]
             button = QPushButton(name)
             button.setCheckable(True)
             button.setAccessibleName(name)
-            button.setToolTip(f"Show {name.lower()}")
+            button.setToolTip(_NAV_TIPS.get(index, f"Show {name.lower()}"))
             self.nav.addButton(button, index)
             layout.addWidget(button)
         self.nav.button(0).setChecked(True)
@@ -153,6 +194,14 @@ class MainWindow(QMainWindow):
             self.library.refresh_continue()
         elif index == HISTORY_PAGE:
             self.history_view.refresh()
+        elif index == WRITE_PAGE and self.banner.property("drafts"):
+            self.banner.setProperty("drafts", False)
+            self.banner.hide()
+
+    def _write(self, action: Callable[[], object]) -> None:
+        """Go to the Write page, then do what the library asked there."""
+        self.show_page(WRITE_PAGE)
+        action()
 
     # -- playing ------------------------------------------------------------------------
 
@@ -172,16 +221,34 @@ class MainWindow(QMainWindow):
                 self.resume_entry(entry, length_ms / 1000, position_ms)
                 return
             self.store.clear_position(entry.slug)
+        self._editor_key = None
         self.show_page(1)
         self.player_view.open_entry(entry, length)
 
     def resume_entry(self, entry: LibraryEntry, length: float, position_ms: int) -> None:
+        self._editor_key = None
         self.show_page(1)
         self.player_view.open_entry(entry, length, resume_ms=position_ms)
 
     def start_timer(self, script: Script, ambience: str | None) -> None:
+        self._editor_key = None
         self.show_page(1)
         self.player_view.open_script("timer", script, script.default_length, ambience=ambience or "none")
+
+    def play_from_editor(self, key: str, script: Script, length: float | None, section: int) -> None:
+        """The editor's "Play from here": its text, from the start of the cursor's section."""
+        self._editor_key = key
+        self.show_page(1)
+        self.player_view.open_script(key, script, length, start_section=section)
+
+    def _on_session_started(self, _title: str) -> None:
+        now = self.player_view.now
+        if now is not None and now.result is not None and now.key == self._editor_key:
+            self.editor_page.show_rendered(now.result.timeline)
+
+    def import_dropped(self, sources: list[Path]) -> None:
+        self.show_page(WRITE_PAGE)
+        self.editor_page.import_paths(sources)
 
     def _on_listen_finished(self, listen_id: int, completed: bool) -> None:
         self.history_view.refresh()
@@ -225,6 +292,20 @@ class MainWindow(QMainWindow):
         self.banner.show()
         QTimer.singleShot(15_000, self.banner.hide)
 
+    def _offer_drafts(self) -> None:
+        """Unsaved text from the last run waits on the Write page; say so wherever the window opens."""
+        count = len(self.editor_page.pending_drafts())
+        what = "changes" if count == 1 else f"{count} sets of changes"
+        text = (
+            f"<b>Kindred kept {what} you had not saved</b> — "
+            f'<a href="write">open Write</a> to restore or discard {"them" if count == 1 else "each"}.'
+        )
+        if self.banner.isVisible() and self.banner.text():
+            text = f"{self.banner.text()}<br>{text}"
+        self.banner.setText(text)
+        self.banner.setProperty("drafts", True)
+        self.banner.show()
+
     def _on_audio_device(self, missing: bool) -> None:
         if missing:
             self.banner.setText(
@@ -247,13 +328,15 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """Space and the arrows control playback, except where they are typing or choosing."""
+        if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            return self._on_drag(watched, event)
         if event.type() != QEvent.Type.KeyPress or not self.isActiveWindow():
             return False
         key = event.key() if isinstance(event, QKeyEvent) else None
         if key not in (Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right) or not self.player.has_media():
             return False
         focus = QApplication.focusWidget()
-        if isinstance(focus, (QLineEdit, QTextEdit, QAbstractSpinBox)) or (
+        if isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)) or (
             isinstance(focus, QComboBox) and focus.isEditable()
         ):
             return False
@@ -261,6 +344,29 @@ class MainWindow(QMainWindow):
             self.player.toggle()
         else:
             self.player.skip(-SKIP_MS if key == Qt.Key.Key_Left else SKIP_MS)
+        return True
+
+    # -- dropped files ------------------------------------------------------------------------
+
+    @staticmethod
+    def dropped_scripts(mime: QMimeData) -> list[Path]:
+        """The .md and .txt files among dropped things; anything else is not for Kindred."""
+        if not mime.hasUrls():
+            return []
+        files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+        return [path for path in files if path.suffix.lower() in IMPORT_SUFFIXES]
+
+    def _on_drag(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QWidget) or watched.window() is not self:
+            return False
+        mime = event.mimeData() if isinstance(event, QDropEvent) else None  # drag enter/move are drop events
+        sources = self.dropped_scripts(mime) if mime is not None else []
+        if not sources:
+            return False  # text dragged within the window is not an import
+        event.acceptProposedAction()
+        if event.type() == QEvent.Type.Drop:
+            # After the drop has finished: importing may ask a question, and a drag must not wait on one.
+            QTimer.singleShot(0, lambda: self.import_dropped(sources))
         return True
 
     # -- tray and closing ---------------------------------------------------------------
@@ -302,8 +408,10 @@ class MainWindow(QMainWindow):
 
     def quit(self) -> None:
         self._quitting = True
-        self.close()
-        QApplication.quit()
+        if self.close():
+            QApplication.quit()
+        else:
+            self._quitting = False  # the writer chose to stay with unsaved text
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self._save_geometry()
@@ -317,6 +425,9 @@ class MainWindow(QMainWindow):
                 )
                 self.store.set_setting("tray_told", True)
             return
+        if not self.editor_page.maybe_leave():
+            event.ignore()  # Cancel: the unsaved script stays open
+            return
         self.player_view.save_position()
         self.player_view.end_listen()
         self.player.unload()
@@ -325,7 +436,11 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _splitters(self) -> dict:
-        return {"library_splitter": self.library.splitter, "player_splitter": self.player_view.splitter}
+        return {
+            "library_splitter": self.library.splitter,
+            "player_splitter": self.player_view.splitter,
+            "editor_splitter": self.editor_page.splitter,
+        }
 
     def _save_geometry(self) -> None:
         self.store.set_setting(

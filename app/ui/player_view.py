@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
@@ -80,6 +81,7 @@ class PlayerView(QWidget):
         self._timeline: dict | None = None
         self._current_cue: int | None = None
         self._current_section = -1
+        self._start_section: int | None = None
         self._seeking = False
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_EVERY_MS)
@@ -302,13 +304,19 @@ class PlayerView(QWidget):
         length: float | None,
         resume_ms: int = 0,
         ambience: str | None = "default",
+        start_section: int | None = None,
     ) -> None:
-        """Render (or take from the cache) and play; `ambience` "default" follows settings and script."""
+        """Render (or take from the cache) and play; `ambience` "default" follows settings and script.
+
+        `start_section` starts at that section instead of `resume_ms` (the editor's "Play from
+        here"): where a section begins is only known once the session is rendered.
+        """
         self.save_position()
         self.end_listen()
         self.player.unload()
         self._save_timer.stop()
         self.now = NowPlaying(key, script.meta.title, script, length)
+        self._start_section = start_section
         self._fill_length_picker(script, length)
         self._choose_ambience(script, ambience)
         self._start_render(resume_ms)
@@ -347,6 +355,10 @@ class PlayerView(QWidget):
         if keep_place is not None:
             old_timeline, old_position = keep_place
             resume_ms = map_position(old_timeline, result.timeline, old_position)
+        elif self._start_section is not None:
+            resume_ms = section_start_ms(result.timeline, self._start_section)
+        # Only the first render of a session starts at the section; a new length keeps the place.
+        self._start_section = None
         self._fill_transcript(result.timeline)
         self.title_label.setText(self.now.title)
         self._current_cue, self._current_section = None, -1
@@ -486,7 +498,8 @@ class PlayerView(QWidget):
         if self._timeline is None:
             return
         index = int(item.data(Qt.ItemDataRole.UserRole))
-        self.player.seek(round(self._timeline["sections"][index]["start"] * 1000))
+        # Rounded up as "Play from here" does: rounding down lands in the section before.
+        self.player.seek(section_start_ms(self._timeline, index))
 
     def _on_transcript_clicked(self, item: QListWidgetItem) -> None:
         self.player.seek(int(item.data(Qt.ItemDataRole.UserRole)))
@@ -551,6 +564,17 @@ class PlayerView(QWidget):
 
     def caption_text(self) -> str:
         return self.caption.text()
+
+
+def section_start_ms(timeline: dict, index: int) -> int:
+    """Where section `index` of a rendered session begins; the first one from the very start.
+
+    Rounded up: a millisecond before the start still belongs to the section before.
+    """
+    sections = timeline["sections"]
+    if index <= 0 or not sections:
+        return 0
+    return math.ceil(sections[min(index, len(sections) - 1)]["start"] * 1000)
 
 
 def map_position(old: dict, new: dict, position_ms: int) -> int:

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
 from app.errors import KindredError
 from app.render import RenderCancelled, RenderResult, render_session
@@ -31,12 +31,26 @@ class RenderTask(QObject):
     failed = Signal(str, str)  # title, explanation
     cancelled = Signal()
 
+    # The pool thread emits these; they reach the public signals above through the event loop.
+    # A cached render can finish before whoever called RenderService.start has connected to
+    # `finished`, and a signal emitted with nobody connected is lost. These are connected
+    # before the render starts, so the result always arrives, one event-loop turn later.
+    _progress_from_pool = Signal(float, str)
+    _finished_from_pool = Signal(object)
+    _failed_from_pool = Signal(str, str)
+    _cancelled_from_pool = Signal()
+
     def __init__(self, request: RenderRequest, engine: SpeechEngine):
         super().__init__()
         self.request = request
         self._engine = engine
         self._cancel = threading.Event()
         self.done = False
+        queued = Qt.ConnectionType.QueuedConnection
+        self._progress_from_pool.connect(self.progress, queued)
+        self._finished_from_pool.connect(self.finished, queued)
+        self._failed_from_pool.connect(self.failed, queued)
+        self._cancelled_from_pool.connect(self.cancelled, queued)
         self.finished.connect(self._mark_done)
         self.failed.connect(self._mark_done)
         self.cancelled.connect(self._mark_done)
@@ -61,17 +75,19 @@ class RenderTask(QObject):
                 voice=request.voice,
                 rate=request.rate,
                 cache_root=request.cache_root,
-                progress=lambda fraction, stage: self.progress.emit(fraction, stage),
+                progress=lambda fraction, stage: self._progress_from_pool.emit(fraction, stage),
                 should_cancel=self._cancel.is_set,
             )
         except RenderCancelled:
-            self.cancelled.emit()
+            self._cancelled_from_pool.emit()
         except KindredError as error:
-            self.failed.emit(error.title, error.explanation)
+            self._failed_from_pool.emit(error.title, error.explanation)
         except Exception as error:  # a bug must still reach the window as a message, not kill a thread
-            self.failed.emit("The session could not be prepared", f"{type(error).__name__}: {error}")
+            self._failed_from_pool.emit(
+                "The session could not be prepared", f"{type(error).__name__}: {error}"
+            )
         else:
-            self.finished.emit(result)
+            self._finished_from_pool.emit(result)
 
 
 class _Runner(QRunnable):
