@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-ui screenshots install-desktop system-run system-test clean-cache
+.PHONY: run test lint bench bench-export bench-ui screenshots install-desktop system-run system-test clean-cache
 
 run: system-run $(STAMP_RUN)
 	$(BIN)/python -m app
@@ -19,6 +19,9 @@ lint: $(STAMP_TEST)
 
 bench: system-run $(STAMP_RUN)
 	$(BIN)/python benchmarks/bench_render.py
+
+bench-export: system-run $(STAMP_RUN)
+	$(BIN)/python benchmarks/bench_export.py
 
 system-run:
 	@tools/install-system-packages.sh run

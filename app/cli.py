@@ -17,6 +17,8 @@ from app.about import ABOUT_TEXT
 from app.errors import KindredError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: As app.render.export.FORMATS, without loading the audio stack for `--help`.
+EXPORT_FORMATS = ("mp3", "opus", "flac", "wav")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,6 +55,16 @@ def _wav_path(text: str) -> Path:
     if path.suffix.lower() != ".wav":
         raise argparse.ArgumentTypeError(f"the output must be a .wav file, not {path.name or text!r}")
     return path
+
+
+def _percent(text: str) -> int:
+    try:
+        value = int(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid volume {text!r}: give a percentage, e.g. 50") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"invalid volume {value}: choose between 0 and 100")
+    return value
 
 
 def _month(text: str) -> str:
@@ -96,6 +108,33 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
     render.add_argument("-o", "--output", required=True, type=_wav_path, metavar="OUT.wav")
 
+    export = commands.add_parser(
+        "export", help="save a session as MP3, Opus, FLAC or WAV, with tags, chapters and captions"
+    )
+    export.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
+    export.add_argument(
+        "--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)"
+    )
+    export.add_argument(
+        "--format", choices=EXPORT_FORMATS, help="the file format (default: from FILE's ending)"
+    )
+    export.add_argument(
+        "--ambience",
+        metavar="NAME|none",
+        help="background sound mixed under the voice, or none (default: the script's own)",
+    )
+    export.add_argument(
+        "--ambience-volume",
+        type=_percent,
+        default=50,
+        metavar="PERCENT",
+        help="the background's level, as the player's slider (default: 50)",
+    )
+    export.add_argument("--voice", help="voice id (see `kindred voices`)")
+    export.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
+    export.add_argument("--force", action="store_true", help="replace FILE and its captions if they exist")
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+
     play = commands.add_parser("play", help="play a session in the terminal (Ctrl+C stops)")
     play.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
     play.add_argument(
@@ -137,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _list,
         "check": _check,
         "render": _render,
+        "export": _export,
         "play": _play,
         "voices": _voices,
         "doctor": _doctor,
@@ -267,6 +307,69 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_format(args: argparse.Namespace) -> tuple[str, Path]:
+    """The format and the output file: each from the other when only one is given."""
+    output: Path = args.output
+    ending = output.suffix.lower().lstrip(".")
+    usage = _Parser(prog="kindred export")
+    if args.format is None:
+        if ending not in EXPORT_FORMATS:
+            usage.error(f"give --format, or an output name ending in .{', .'.join(EXPORT_FORMATS)}")
+        return ending, output
+    if ending in EXPORT_FORMATS and ending != args.format:
+        usage.error(f"the output name ends in .{ending} but --format is {args.format}")
+    if not ending:
+        output = output.with_name(f"{output.name}.{args.format}")
+    return args.format, output
+
+
+def _export(args: argparse.Namespace) -> int:
+    from app.script import ScriptErrors, format_duration
+
+    fmt, output = _export_format(args)
+    try:
+        script = _resolve_script(args.script)
+    except ScriptErrors as errors:
+        print(errors.format(), file=sys.stderr)
+        return EXIT_FAILURE
+    _check_output(output, f"Give a file name ending in .{fmt}.")
+    if not args.force:
+        for path in (output, output.with_suffix(".vtt"), output.with_suffix(".srt")):
+            if os.path.lexists(path):
+                raise KindredError(f"{path} already exists. Add --force to replace it.", "The file exists")
+
+    from app.render.encode import SPECS
+    from app.render.export import ExportRequest, export_session
+    from app.tts import create_engine
+    from app.tts.engine import DEFAULT_RATE_WPM
+
+    request = ExportRequest(
+        script=script,
+        length=args.length,
+        voice=args.voice,
+        rate=args.rate or DEFAULT_RATE_WPM,
+        ambience=args.ambience,
+        format=fmt,
+        target=output,
+        ambience_volume=args.ambience_volume / 100,
+        overwrite=args.force,
+    )
+    bar = ProgressDisplay(sys.stderr)
+    started = time.perf_counter()
+    try:
+        with contextlib.closing(create_engine()) as engine:
+            result = export_session(request, engine, progress=bar.update)
+    finally:
+        bar.finish()  # so that an error starts on a line of its own
+    length = format_duration(round(result.length_s))
+    captions = " and ".join(path.name for path in result.captions)
+    details = f"{length}, {script.meta.title}, {SPECS[fmt].label}, {result.loudness_lufs:.1f} LUFS"
+    print(
+        f"Wrote {result.audio} ({details}) with captions {captions} in {time.perf_counter() - started:.1f} s"
+    )
+    return EXIT_OK
+
+
 def _window() -> int:
     """No command: open the window. Qt is loaded here only, never by the other commands."""
     try:
@@ -309,11 +412,11 @@ def _play(args: argparse.Namespace) -> int:
         )
 
 
-def _check_output(output: Path) -> None:
+def _check_output(output: Path, name_hint: str = "Give a file name ending in .wav.") -> None:
     """Refuses an output path that cannot be written, with the reason a person can act on."""
     title = "Could not save the file"  # as app.render.export.ExportError, without loading the audio stack
     if os.path.isdir(output):
-        raise KindredError(f"{output} is a folder. Give a file name ending in .wav.", title)
+        raise KindredError(f"{output} is a folder. {name_hint}", title)
     folder = output.parent
     while not os.path.lexists(folder) and folder != folder.parent:
         folder = folder.parent  # copy_wav creates the missing folders below the nearest existing one

@@ -1,10 +1,10 @@
 """`make screenshots`: the real window under Xvfb, photographed on each screen.
 
 Run through xvfb-run (the Makefile does): it opens Kindred with a private KINDRED_HOME,
-walks to the library, the player mid-session with captions, the timer, the history (with
-its add-practice and edit dialogs), the settings and the Write page (a script of one's own
-with a mistake in it, and a bundled one read-only), and saves one PNG of each into
-docs/screenshots/ (or --out).
+walks to the library, the player mid-session with captions (and its export dialog), the
+timer, the history (with its add-practice and edit dialogs), the settings and the Write page
+(a script of one's own with a mistake in it, and a bundled one read-only), and saves one PNG
+of each into docs/screenshots/ (or --out).
 """
 
 from __future__ import annotations
@@ -125,6 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     wait(app, 0.5)
     save(window, "player")
     view.save_position()
+
+    # Export from the player: this session, its length and background, as a file for a walk.
+    export = view.open_export()
+    assert export is not None
+    # The folder as a reader would see it, not this run's private KINDRED_HOME.
+    export.set_target(Path("~/Music/Kindred") / export.target().name)
+    wait(app, 0.8)
+    save(export, "export")
+    export.reject()
+    wait(app, 0.3)
 
     window.show_page(2)
     wait(app, 0.5)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+from functools import lru_cache
 
 from app.errors import KindredError
 
@@ -11,19 +13,33 @@ class FfmpegMissing(KindredError):
     title = "ffmpeg is not installed"
 
 
-def find_ffmpeg() -> tuple[str, str] | None:
-    """The ffmpeg program and where it comes from ("system" or "imageio-ffmpeg"), or None."""
-    system = shutil.which("ffmpeg")
-    if system:
-        return system, "system"
+def _imageio_ffmpeg() -> str | None:
     try:
-        import imageio_ffmpeg  # optional: a pip-installable ffmpeg for systems without one
+        import imageio_ffmpeg  # a pip-installed ffmpeg for systems without one
     except ImportError:
         return None
     try:
-        return imageio_ffmpeg.get_ffmpeg_exe(), "imageio-ffmpeg"
+        return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError:
         return None
+
+
+def ffmpeg_candidates() -> list[tuple[str, str]]:
+    """Every usable ffmpeg with where it comes from, the system's first."""
+    found = []
+    system = shutil.which("ffmpeg")
+    if system:
+        found.append((system, "system"))
+    bundled = _imageio_ffmpeg()
+    if bundled:
+        found.append((bundled, "imageio-ffmpeg"))
+    return found
+
+
+def find_ffmpeg() -> tuple[str, str] | None:
+    """The ffmpeg program and where it comes from ("system" or "imageio-ffmpeg"), or None."""
+    candidates = ffmpeg_candidates()
+    return candidates[0] if candidates else None
 
 
 def ffmpeg_or_raise() -> str:
@@ -34,3 +50,34 @@ def ffmpeg_or_raise() -> str:
             "`sudo apt install ffmpeg` (Debian/Ubuntu), or `pip install imageio-ffmpeg` into Kindred's .venv."
         )
     return found[0]
+
+
+@lru_cache(maxsize=8)
+def _encoders(program: str) -> frozenset[str]:
+    try:
+        result = subprocess.run(
+            [program, "-hide_banner", "-nostdin", "-encoders"], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    # Lines look like " A....D libmp3lame           libmp3lame MP3 (MPEG audio layer 3)".
+    return frozenset(line.split()[1] for line in result.stdout.splitlines() if len(line.split()) > 1)
+
+
+def ffmpeg_with_encoder(encoder: str, label: str) -> tuple[str, str]:
+    """The first ffmpeg (the system's, then imageio-ffmpeg's) that has `encoder`, and its origin.
+
+    Some systems' ffmpeg is built without an encoder (MP3 used to be left out for patents):
+    then imageio-ffmpeg's, which has them all, does the job.
+    """
+    candidates = ffmpeg_candidates()
+    for program, origin in candidates:
+        if encoder in _encoders(program):
+            return program, origin
+    if not candidates:
+        ffmpeg_or_raise()
+    raise FfmpegMissing(
+        f"The ffmpeg on this computer ({candidates[0][0]}) cannot write {label}. Install a full ffmpeg "
+        "(`sudo apt install ffmpeg` on Debian/Ubuntu), or `pip install imageio-ffmpeg` into Kindred's .venv.",
+        f"Cannot write {label}",
+    )

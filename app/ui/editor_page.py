@@ -15,14 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -39,6 +35,7 @@ from app.library.user_scripts import IMPORT_SUFFIXES, NameClash, TrashedScript, 
 from app.render import RenderResult
 from app.script import Meta, Script, ScriptError, ScriptErrors, Section, Speech, load_script
 from app.tts.engine import DEFAULT_RATE_WPM
+from app.ui.editor_dialogs import EditorDialogs, NoticeBar
 from app.ui.player import Player
 from app.ui.render_service import RenderRequest, RenderService, RenderTask
 from app.ui.script_editor import ScriptEditor
@@ -88,105 +85,6 @@ def _sorted_catalogue(entries: list[LibraryEntry]) -> list[LibraryEntry]:
     bundled = [entry for entry in entries if entry.origin == "bundled"]
     user = sorted((entry for entry in entries if entry.origin == "user"), key=lambda e: e.title.casefold())
     return bundled + user
-
-
-class EditorDialogs:
-    """Every question the Write page asks, in one place a test can replace with scripted answers."""
-
-    def __init__(self, parent: QWidget):
-        self.parent = parent
-
-    def ask_title(self) -> str | None:
-        text, ok = QInputDialog.getText(
-            self.parent, "New script", "A title for your meditation:", text="My Practice"
-        )
-        return text if ok else None
-
-    def ask_new_name(self, current: str) -> str | None:
-        text, ok = QInputDialog.getText(
-            self.parent, "Rename script", "A new name for the file:", text=current
-        )
-        return text if ok else None
-
-    def choose_import_files(self) -> list[Path]:
-        names, _filter = QFileDialog.getOpenFileNames(
-            self.parent, "Import scripts", str(Path.home()), "Scripts (*.md *.txt)"
-        )
-        return [Path(name) for name in names]
-
-    def choose_export_file(self, suggested: Path) -> Path | None:
-        # Kindred asks about an existing file itself (ask_overwrite), so the dialog must not.
-        name, _filter = QFileDialog.getSaveFileName(
-            self.parent,
-            "Export script",
-            str(suggested),
-            "Scripts (*.md)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        return Path(name) if name else None
-
-    def ask_clash(self, name: str) -> str:
-        """ "replace", "keep_both" or "cancel" for an import whose name is taken."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "A script with this name already exists",
-            f"Your scripts already include “{name}”. Replace it (the old one goes to the trash), "
-            "keep both, or cancel the import?",
-            parent=self.parent,
-        )
-        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
-        both = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(both)
-        box.exec()
-        clicked = box.clickedButton()
-        return "replace" if clicked is replace else "keep_both" if clicked is both else "cancel"
-
-    def ask_overwrite(self, path: Path) -> bool:
-        answer = QMessageBox.question(
-            self.parent,
-            "Replace the existing file?",
-            f"“{path.name}” already exists in {path.parent}. Replace it with this script?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def ask_unsaved(self, name: str) -> str:
-        """ "save", "discard" or "cancel" before leaving a script with unsaved changes."""
-        answer = QMessageBox.question(
-            self.parent,
-            "Save your changes?",
-            f"“{name}” has changes that are not saved yet.",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return "save"
-        return "discard" if answer == QMessageBox.StandardButton.Discard else "cancel"
-
-
-class _Bar(QFrame):
-    """A calm strip with a line of text and buttons: the undo, draft and message bars."""
-
-    def __init__(self, name: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("undoBar")
-        self.setAccessibleName(name)
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(10, 4, 6, 4)
-        self.label = QLabel()
-        self.label.setTextFormat(Qt.TextFormat.PlainText)  # file names and titles are the user's
-        self.label.setWordWrap(True)
-        self.row.addWidget(self.label, 1)
-        self.hide()
-
-    def add_button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = labelled(QPushButton(text), name, tip)
-        self.row.addWidget(button)
-        return button
 
 
 class EditorPage(QWidget):
@@ -328,7 +226,7 @@ class EditorPage(QWidget):
         bottom.addStretch(1)
         layout.addLayout(bottom)
 
-        self.undo_bar = _Bar("Undo delete")
+        self.undo_bar = NoticeBar("Undo delete")
         self.undo_button = self.undo_bar.add_button("Undo", "Undo delete", "Bring the deleted script back")
         self.undo_button.clicked.connect(self.undo_delete)
         layout.addWidget(self.undo_bar)
@@ -341,7 +239,7 @@ class EditorPage(QWidget):
         layout.setContentsMargins(12, 20, 20, 12)
         layout.setSpacing(10)
 
-        self.draft_bar = _Bar("Unsaved text from last time")
+        self.draft_bar = NoticeBar("Unsaved text from last time")
         self.restore_button = self.draft_bar.add_button(
             "Restore", "Restore the unsaved text", "Open the script with the text you had not saved"
         )
@@ -352,7 +250,7 @@ class EditorPage(QWidget):
         self.discard_draft_button.clicked.connect(self.discard_draft)
         layout.addWidget(self.draft_bar)
 
-        self.message_bar = _Bar("Message")
+        self.message_bar = NoticeBar("Message")
         self.message_bar.setObjectName("errorLabel")
         close = self.message_bar.add_button("✕", "Close the message", "Close this message")
         close.setFlat(True)
@@ -438,7 +336,7 @@ class EditorPage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
 
-        self.read_only_bar = _Bar("Bundled meditation")
+        self.read_only_bar = NoticeBar("Bundled meditation")
         self.read_only_bar.label.setText(
             "This meditation comes with Kindred and stays as it is. Make a copy to change it."
         )

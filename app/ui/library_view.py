@@ -327,6 +327,8 @@ class LibraryView(QWidget):
     copyRequested = Signal(object)
     #: (entry) one of the user's own scripts to open in the editor
     editRequested = Signal(object)
+    #: (entry, length in seconds or None) the script to save as an audio file, at the chosen length
+    exportRequested = Signal(object, object)
 
     def __init__(self, entries: list[LibraryEntry], store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -563,8 +565,17 @@ class LibraryView(QWidget):
         self.edit_button.setObjectName("editButton")
         _describe(self.edit_button, "Edit", "Open your script in Write")
         self.edit_button.clicked.connect(self._edit_details)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setObjectName("exportButton")
+        _describe(
+            self.export_button,
+            "Export",
+            "Save this meditation as an audio file for a phone or music player, at the chosen length",
+        )
+        self.export_button.clicked.connect(self._export_details)
         writing.addWidget(self.copy_button)
         writing.addWidget(self.edit_button)
+        writing.addWidget(self.export_button)
         writing.addStretch(1)
         layout.addLayout(writing)
         layout.addStretch(1)
@@ -910,6 +921,11 @@ class LibraryView(QWidget):
     def _edit_details(self) -> None:
         if self._details_entry is not None:
             self.editRequested.emit(self._details_entry)
+
+    def _export_details(self) -> None:
+        entry = self._details_entry
+        if entry is not None and entry.script is not None:
+            self.exportRequested.emit(entry, self.chosen_length())
 
     def _play_details(self) -> None:
         entry = self._details_entry

@@ -37,11 +37,12 @@ from app.library.user_scripts import IMPORT_SUFFIXES, UserLibrary
 from app.script import Meta, Script, Section, Speech
 from app.tts import SpeechEngine
 from app.ui.editor_page import EditorPage
+from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export_dialog
 from app.ui.history_view import HistoryView
 from app.ui.library_view import LibraryView
 from app.ui.note_dialog import NoteDialog
 from app.ui.player import SKIP_MS, Player
-from app.ui.player_view import PlayerView
+from app.ui.player_view import PlayerView, preferred_ambience
 from app.ui.render_service import RenderRequest, RenderService
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import apply_theme
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         #: The player key of the session the editor asked for, so its exact length goes back there.
         self._editor_key: str | None = None
         self.note_dialog: NoteDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self.pages = QStackedWidget()
         for page in (self.library, self.player_view, self.timer_view, self.history_view, self.editor_page):
             self.pages.addWidget(page)
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
         self.library.editRequested.connect(
             lambda entry: self._write(lambda: self.editor_page.open_path(entry.path))
         )
+        self.library.exportRequested.connect(self.export_entry)
         self.editor_page.catalogueChanged.connect(self.library.set_entries)
         self.editor_page.playRequested.connect(self.play_from_editor)
         self.editor_page.hearingStarted.connect(self.player.pause)
@@ -224,6 +227,16 @@ class MainWindow(QMainWindow):
         self._editor_key = None
         self.show_page(1)
         self.player_view.open_entry(entry, length)
+
+    def export_entry(self, entry: LibraryEntry, length: float | None) -> ExportDialog | None:
+        """The library's Export…: the background sound a session of it would start with."""
+        if entry.script is None:
+            return None
+        retire_export_dialog(self.export_dialog)
+        self.export_dialog = open_export_dialog(
+            self, self.store, self.engine, entry.script, length, preferred_ambience(self.store, entry.script)
+        )
+        return self.export_dialog
 
     def resume_entry(self, entry: LibraryEntry, length: float, position_ms: int) -> None:
         self._editor_key = None
@@ -432,6 +445,12 @@ class MainWindow(QMainWindow):
         self.player_view.end_listen()
         self.player.unload()
         self.renders.cancel_all()
+        # An export still running stops (leaving nothing behind) before the window goes.
+        exports = [d for d in (self.export_dialog, self.player_view.export_dialog) if d is not None]
+        for dialog in exports:
+            dialog.cancel_export()
+        for dialog in exports:
+            dialog.wait(5000)
         self.renders.wait(5000)
         event.accept()
 

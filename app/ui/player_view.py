@@ -28,6 +28,7 @@ from app.render.sidecar import cue_index_at, cue_is_speaking, section_index_at
 from app.render.sounds import ambience_names, ambience_source
 from app.script import Script, format_duration
 from app.tts.engine import DEFAULT_RATE_WPM
+from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export_dialog
 from app.ui.listen_recorder import ListenRecorder
 from app.ui.player import SKIP_MS, Player
 from app.ui.render_service import RenderRequest, RenderService, RenderTask
@@ -83,6 +84,7 @@ class PlayerView(QWidget):
         self._current_section = -1
         self._start_section: int | None = None
         self._seeking = False
+        self.export_dialog: ExportDialog | None = None
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_EVERY_MS)
         self._save_timer.timeout.connect(self.save_position)
@@ -159,6 +161,16 @@ class PlayerView(QWidget):
         self.length_picker.activated.connect(self._on_length_picked)
         header.addWidget(QLabel("Length"))
         header.addWidget(self.length_picker)
+        header.addSpacing(8)
+        self.export_button = labelled(
+            QPushButton("Export…"),
+            "Export",
+            "Save this session as an audio file, at this length and with this background sound",
+        )
+        self.export_button.setObjectName("exportButton")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.open_export)
+        header.addWidget(self.export_button)
         outer.addLayout(header)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -316,6 +328,7 @@ class PlayerView(QWidget):
         self.player.unload()
         self._save_timer.stop()
         self.now = NowPlaying(key, script.meta.title, script, length)
+        self.export_button.setEnabled(True)
         self._start_section = start_section
         self._fill_length_picker(script, length)
         self._choose_ambience(script, ambience)
@@ -414,8 +427,7 @@ class PlayerView(QWidget):
 
     def _choose_ambience(self, script: Script, ambience: str | None) -> None:
         if ambience == "default":
-            preference = self.store.get_setting("default_ambience", "script")
-            ambience = script.meta.ambience if preference == "script" else preference
+            ambience = preferred_ambience(self.store, script)
         if ambience == "none":
             ambience = None
         index = self.ambience.findData(ambience)
@@ -427,6 +439,24 @@ class PlayerView(QWidget):
     def _apply_ambience(self) -> None:
         name = self.ambience.currentData()
         self.player.set_ambience(ambience_source(name) if name else None)
+
+    # -- export -------------------------------------------------------------------------
+
+    def open_export(self) -> ExportDialog | None:
+        """The export dialog for the session open here: its length, its background sound and level."""
+        if self.now is None:
+            return None
+        retire_export_dialog(self.export_dialog)
+        self.export_dialog = open_export_dialog(
+            self,
+            self.store,
+            self.renders.engine,
+            self.now.script,
+            self.now.length,
+            self.ambience.currentData(),
+            self.ambience_volume.value() / 100,
+        )
+        return self.export_dialog
 
     def _on_volume(self, value: int) -> None:
         self.player.set_volume(value / 100)
@@ -564,6 +594,13 @@ class PlayerView(QWidget):
 
     def caption_text(self) -> str:
         return self.caption.text()
+
+
+def preferred_ambience(store: Store, script: Script) -> str | None:
+    """The background a session starts with: the one chosen in Settings, or the script's own."""
+    preference = store.get_setting("default_ambience", "script")
+    ambience = script.meta.ambience if preference == "script" else preference
+    return None if ambience == "none" else ambience
 
 
 def section_start_ms(timeline: dict, index: int) -> int:
