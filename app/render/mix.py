@@ -8,7 +8,6 @@ equal-power curve. Everything is computed a block at a time, so memory stays fla
 from __future__ import annotations
 
 import math
-import subprocess
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,14 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from app.errors import KindredError
-from app.files import atomic_output
-from app.render.ffmpeg import ffmpeg_or_raise
 from app.render.levels import LoopPowers, integrated_lufs_of_steps, pcm_samples, step_frames
 from app.render.limiter import limit_true_peaks, reach_frames
 from app.render.loudness import TARGET_LUFS
-from app.render.pcm import SESSION_RATE, wav_header
-from app.render.sounds import ambience_source, sound_digest
+from app.render.sounds import ambience_source, decoded_sound
 
 #: As the player (app/ui/player.py): the background fades in and out rather than cutting.
 FADE_IN_SECONDS = 6.0
@@ -50,21 +45,7 @@ def slider_to_gain(slider: float) -> float:
 
 def decoded_ambience(name: str, cache_root: Path) -> Path:
     """The background loop as a 16-bit mono WAV at the session rate, decoded by ffmpeg on first use."""
-    source = ambience_source(name)
-    target = Path(cache_root) / "sounds" / f"{source.stem}-{sound_digest(source)}-{SESSION_RATE}.wav"
-    if target.exists():
-        return target
-    command = [ffmpeg_or_raise(), "-v", "error", "-nostdin", "-i", str(source)]
-    command += ["-f", "s16le", "-ac", "1", "-ar", str(SESSION_RATE), "-"]
-    result = subprocess.run(command, capture_output=True, check=False)
-    if result.returncode != 0:
-        reason = result.stderr.decode(errors="replace").strip()
-        raise KindredError(f"ffmpeg could not read {source}: {reason}")
-    frames = result.stdout[: len(result.stdout) // 2 * 2]
-    with atomic_output(target, stage_elsewhere=True) as handle:
-        handle.write(wav_header(len(frames) // 2))
-        handle.write(frames)
-    return target
+    return decoded_sound(ambience_source(name), cache_root)
 
 
 @dataclass

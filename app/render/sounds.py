@@ -61,17 +61,20 @@ def sound_digest(source: Path) -> str:
 
 def decoded_bell(name: str | None, cache_root: Path) -> Path:
     """The bell as a 16-bit mono WAV at the session rate, decoded by ffmpeg on first use."""
-    source = bell_source(name)
-    target = cache_root / "sounds" / f"{source.stem}-{sound_digest(source)}-{SESSION_RATE}.wav"
+    return decoded_sound(bell_source(name), cache_root)
+
+
+def decoded_sound(source: Path, cache_root: Path) -> Path:
+    """A sound file of audio/ as a 16-bit mono WAV at the session rate, decoded once and cached."""
+    target = Path(cache_root) / "sounds" / f"{source.stem}-{sound_digest(source)}-{SESSION_RATE}.wav"
     if target.exists():
         return target
     command = [ffmpeg_or_raise(), "-v", "error", "-nostdin", "-i", str(source)]
     command += ["-f", "s16le", "-ac", "1", "-ar", str(SESSION_RATE), "-"]
     result = subprocess.run(command, capture_output=True, check=False)
     if result.returncode != 0:
-        raise KindredError(
-            f"ffmpeg could not read {source}: {result.stderr.decode(errors='replace').strip()}"
-        )
+        reason = result.stderr.decode(errors="replace").strip()
+        raise KindredError(f"ffmpeg could not read {source}: {reason}")
     frames = result.stdout[: len(result.stdout) // 2 * 2]
     with atomic_output(target, stage_elsewhere=True) as handle:
         handle.write(wav_header(len(frames) // 2))

@@ -10,10 +10,10 @@ it has (cancelled exports leave nothing behind).
 from __future__ import annotations
 
 import re
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,13 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
-from app.errors import KindredError
 from app.history import Store
-from app.render import RenderCancelled
 from app.render.export import FORMATS, ExportRequest, ExportResult, caption_paths, export_session
 from app.render.sounds import ambience_names
 from app.script import Script, format_duration
 from app.tts import DEFAULT_RATE_WPM, SpeechEngine
+from app.ui.pool_task import PoolTask, Progress
 from app.ui.widgets import labelled
 
 #: The formats as offered: the name shown, the file suffix, and one line on when to pick it.
@@ -83,72 +82,18 @@ def with_format_suffix(path: Path, fmt: str) -> Path:
     return path.with_name(path.name + suffix)
 
 
-class ExportTask(QObject):
-    """One export; its signals arrive on the thread that created it (the UI thread)."""
+class ExportTask(PoolTask):
+    """One export; its signals arrive on the UI thread (see PoolTask)."""
 
-    progress = Signal(float, str)
-    finished = Signal(object)  # ExportResult
-    failed = Signal(str, str)  # title, explanation
-    cancelled = Signal()
-
-    # As RenderTask: the pool thread emits these, and they reach the public signals through the
-    # event loop, so a quick export cannot finish before the dialog has connected to it.
-    _progress_from_pool = Signal(float, str)
-    _finished_from_pool = Signal(object)
-    _failed_from_pool = Signal(str, str)
-    _cancelled_from_pool = Signal()
+    failure_title = "The session could not be exported"
 
     def __init__(self, request: ExportRequest, engine: SpeechEngine):
         super().__init__()
         self.request = request
         self._engine = engine
-        self._cancel = threading.Event()
-        self.done = False
-        queued = Qt.ConnectionType.QueuedConnection
-        self._progress_from_pool.connect(self.progress, queued)
-        self._finished_from_pool.connect(self.finished, queued)
-        self._failed_from_pool.connect(self.failed, queued)
-        self._cancelled_from_pool.connect(self.cancelled, queued)
-        for signal in (self.finished, self.failed, self.cancelled):
-            signal.connect(self._mark_done)
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _mark_done(self, *args: object) -> None:
-        self.done = True
-
-    def run(self) -> None:
-        """Runs on a pool thread; touches no widget, only emits."""
-        try:
-            result = export_session(
-                self.request,
-                self._engine,
-                progress=lambda fraction, stage: self._progress_from_pool.emit(fraction, stage),
-                should_cancel=self._cancel.is_set,
-            )
-        except RenderCancelled:
-            self._cancelled_from_pool.emit()
-        except KindredError as error:
-            self._failed_from_pool.emit(error.title, error.explanation)
-        except Exception as error:  # a bug must still reach the dialog as a message, not kill a thread
-            self._failed_from_pool.emit(
-                "The session could not be exported", f"{type(error).__name__}: {error}"
-            )
-        else:
-            self._finished_from_pool.emit(result)
-
-
-class _Runner(QRunnable):
-    def __init__(self, task: ExportTask):
-        super().__init__()
-        self.task = task
-
-    def run(self) -> None:
-        self.task.run()
+    def work(self, progress: Progress, should_cancel: Callable[[], bool]) -> ExportResult:
+        return export_session(self.request, self._engine, progress=progress, should_cancel=should_cancel)
 
 
 def _plain_label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
@@ -561,7 +506,7 @@ class ExportDialog(QDialog):
         self.stage_label.setText("Preparing the session")
         self.cancel_button.setEnabled(True)
         self._set_busy(True)
-        self.pool.start(_Runner(task))
+        task.start_on(self.pool)
         return True
 
     def cancel_export(self) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool
 
-from app.errors import KindredError
-from app.render import RenderCancelled, RenderResult, render_session
+from app.render import RenderResult, render_session
 from app.script import Script
 from app.tts import SpeechEngine
+from app.ui.pool_task import PoolTask, Progress
 
 
 @dataclass(frozen=True)
@@ -23,80 +23,28 @@ class RenderRequest:
     cache_root: Path | None = None
 
 
-class RenderTask(QObject):
-    """One render; its signals arrive on the thread that created it (the UI thread)."""
+class RenderTask(PoolTask):
+    """One render; its signals arrive on the UI thread (see PoolTask)."""
 
-    progress = Signal(float, str)
-    finished = Signal(object)  # RenderResult
-    failed = Signal(str, str)  # title, explanation
-    cancelled = Signal()
-
-    # The pool thread emits these; they reach the public signals above through the event loop.
-    # A cached render can finish before whoever called RenderService.start has connected to
-    # `finished`, and a signal emitted with nobody connected is lost. These are connected
-    # before the render starts, so the result always arrives, one event-loop turn later.
-    _progress_from_pool = Signal(float, str)
-    _finished_from_pool = Signal(object)
-    _failed_from_pool = Signal(str, str)
-    _cancelled_from_pool = Signal()
+    failure_title = "The session could not be prepared"
 
     def __init__(self, request: RenderRequest, engine: SpeechEngine):
         super().__init__()
         self.request = request
         self._engine = engine
-        self._cancel = threading.Event()
-        self.done = False
-        queued = Qt.ConnectionType.QueuedConnection
-        self._progress_from_pool.connect(self.progress, queued)
-        self._finished_from_pool.connect(self.finished, queued)
-        self._failed_from_pool.connect(self.failed, queued)
-        self._cancelled_from_pool.connect(self.cancelled, queued)
-        self.finished.connect(self._mark_done)
-        self.failed.connect(self._mark_done)
-        self.cancelled.connect(self._mark_done)
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _mark_done(self, *args: object) -> None:
-        self.done = True
-
-    def run(self) -> None:
-        """Runs on a pool thread; touches no widget, only emits."""
+    def work(self, progress: Progress, should_cancel: Callable[[], bool]) -> RenderResult:
         request = self.request
-        try:
-            result: RenderResult = render_session(
-                request.script,
-                self._engine,
-                length=request.length,
-                voice=request.voice,
-                rate=request.rate,
-                cache_root=request.cache_root,
-                progress=lambda fraction, stage: self._progress_from_pool.emit(fraction, stage),
-                should_cancel=self._cancel.is_set,
-            )
-        except RenderCancelled:
-            self._cancelled_from_pool.emit()
-        except KindredError as error:
-            self._failed_from_pool.emit(error.title, error.explanation)
-        except Exception as error:  # a bug must still reach the window as a message, not kill a thread
-            self._failed_from_pool.emit(
-                "The session could not be prepared", f"{type(error).__name__}: {error}"
-            )
-        else:
-            self._finished_from_pool.emit(result)
-
-
-class _Runner(QRunnable):
-    def __init__(self, task: RenderTask):
-        super().__init__()
-        self.task = task
-
-    def run(self) -> None:
-        self.task.run()
+        return render_session(
+            request.script,
+            self._engine,
+            length=request.length,
+            voice=request.voice,
+            rate=request.rate,
+            cache_root=request.cache_root,
+            progress=progress,
+            should_cancel=should_cancel,
+        )
 
 
 class RenderService(QObject):
@@ -112,7 +60,7 @@ class RenderService(QObject):
     def start(self, request: RenderRequest) -> RenderTask:
         task = RenderTask(request, self.engine)
         self._tasks = [t for t in self._tasks if not t.done] + [task]
-        self.pool.start(_Runner(task))
+        task.start_on(self.pool)
         return task
 
     def cancel_all(self) -> None:

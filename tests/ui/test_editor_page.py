@@ -85,13 +85,6 @@ def make_page(qtbot, store: Store) -> tuple[EditorPage, RenderService, Player]:
 
 
 @pytest.fixture
-def store():
-    opened = Store(paths.database_path())
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def page(qtbot, store):
     widget, renders, player = make_page(qtbot, store)
     yield widget

@@ -5,26 +5,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from app import paths
-from app.history import ListenLog, NewListen, Store
+from app.history import NewListen
 from app.history.listens import MANUAL_TITLE
 from app.library import load_catalogue
 from app.tts import FakeEngine
 from app.ui.history_view import PAGE_SIZE, HistoryView
 from app.ui.main_window import PAGES, MainWindow
 from app.ui.note_dialog import NoteDialog
-
-
-@pytest.fixture
-def store():
-    store = Store(paths.database_path())
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def log(store):
-    return ListenLog(store)
 
 
 def log_listen(log, title="Loving kindness", theme="kindness", heard=600.0, length=600.0, days_ago=0):

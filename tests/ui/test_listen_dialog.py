@@ -8,22 +8,8 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QDoubleSpinBox, QSpinBox, QTextEdit
 
-from app import paths
-from app.history import ListenLog, Store
 from app.ui.history_view import HistoryView
 from app.ui.listen_dialog import ListenDialog
-
-
-@pytest.fixture
-def store():
-    store = Store(paths.database_path())
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def log(store):
-    return ListenLog(store)
 
 
 def opened(qtbot, log, listen=None):

@@ -6,7 +6,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QSlider
 
 from app import paths
-from app.history import Store
 from app.tts import FakeEngine, Voice
 from app.ui.settings_dialog import SettingsDialog
 
@@ -15,13 +14,6 @@ VOICES = [
     Voice("gmw/en-gb", "English (Great Britain)", "en-gb"),
     Voice("roa/fr", "French (France)", "fr-fr"),
 ]
-
-
-@pytest.fixture
-def store():
-    store = Store(paths.database_path())
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QSpinBox
 
-from app import paths
-from app.history import Store
 from app.render import render_session
 from app.tts import FakeEngine
 from app.ui.timer_view import TimerView, bell_durations, sound_label
@@ -16,13 +14,6 @@ MS = 0.001
 @pytest.fixture(scope="module")
 def bell_seconds(tmp_path_factory):
     return bell_durations(tmp_path_factory.mktemp("bells"))
-
-
-@pytest.fixture
-def store():
-    store = Store(paths.database_path())
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""Long work (a render, an export) on a thread pool, reporting to the UI thread by signals."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+
+from app.errors import KindredError
+from app.render import RenderCancelled
+
+Progress = Callable[[float, str], None]
+
+
+class PoolTask(QObject):
+    """One piece of work; its public signals arrive on the thread that created it (the UI thread).
+
+    Subclasses implement `work`, which runs on a pool thread, touches no widget, and may raise
+    RenderCancelled (cancelled), a KindredError (shown to the person) or anything else (a bug,
+    still shown as a message rather than killing the thread).
+    """
+
+    progress = Signal(float, str)
+    finished = Signal(object)  # the work's result
+    failed = Signal(str, str)  # title, explanation
+    cancelled = Signal()
+
+    # The pool thread emits these; they reach the public signals above through the event loop.
+    # Quick work (a cached render) can finish before whoever started it has connected to
+    # `finished`, and a signal emitted with nobody connected is lost. These are connected
+    # before the work starts, so the result always arrives, one event-loop turn later.
+    _progress_from_pool = Signal(float, str)
+    _finished_from_pool = Signal(object)
+    _failed_from_pool = Signal(str, str)
+    _cancelled_from_pool = Signal()
+
+    #: The title of the message when the work fails with an unexpected error.
+    failure_title = "Something went wrong"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancel = threading.Event()
+        self.done = False
+        queued = Qt.ConnectionType.QueuedConnection
+        self._progress_from_pool.connect(self.progress, queued)
+        self._finished_from_pool.connect(self.finished, queued)
+        self._failed_from_pool.connect(self.failed, queued)
+        self._cancelled_from_pool.connect(self.cancelled, queued)
+        for signal in (self.finished, self.failed, self.cancelled):
+            signal.connect(self._mark_done)
+
+    def work(self, progress: Progress, should_cancel: Callable[[], bool]) -> Any:
+        raise NotImplementedError
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def start_on(self, pool: QThreadPool) -> None:
+        pool.start(_Runner(self))
+
+    def _mark_done(self, *args: object) -> None:
+        self.done = True
+
+    def run(self) -> None:
+        """Runs on a pool thread; only emits."""
+        try:
+            result = self.work(
+                lambda fraction, stage: self._progress_from_pool.emit(fraction, stage), self._cancel.is_set
+            )
+        except RenderCancelled:
+            self._cancelled_from_pool.emit()
+        except KindredError as error:
+            self._failed_from_pool.emit(error.title, error.explanation)
+        except Exception as error:  # a bug must still reach the window as a message, not kill a thread
+            self._failed_from_pool.emit(self.failure_title, f"{type(error).__name__}: {error}")
+        else:
+            self._finished_from_pool.emit(result)
+
+
+class _Runner(QRunnable):
+    def __init__(self, task: PoolTask):
+        super().__init__()
+        self.task = task
+
+    def run(self) -> None:
+        self.task.run()
