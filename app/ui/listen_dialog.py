@@ -167,13 +167,18 @@ class ListenDialog(QDialog):
     # -- building -----------------------------------------------------------------------
 
     @staticmethod
-    def _row(form: QGridLayout, label: str, field: QWidget) -> None:
+    def _row(form: QGridLayout, label: str, field: QWidget, full_width: bool = False) -> None:
         row = form.rowCount()
         if label:
             text = QLabel(label)
             text.setBuddy(field)
             form.addWidget(text, row, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        form.addWidget(field, row, 1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if full_width:
+            # Wrapping text aligned left keeps only its own narrow size hint and is cut after the
+            # first line; across the whole row it has the room to wrap and a height to match.
+            form.addWidget(field, row, 1, 1, 2)
+        else:
+            form.addWidget(field, row, 1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
     def _build_manual(self, form: QGridLayout) -> None:
         self.date = labelled(QDateEdit(), "Day", "The day you practised; today or earlier")
@@ -203,7 +208,7 @@ class ListenDialog(QDialog):
         self.session.setObjectName("listenTitle")
         self.session.setWordWrap(True)
         self.session.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._row(form, "Session", self.session)
+        self._row(form, "Session", self.session, full_width=True)
 
         tip = "The day you practised" if listen.manual else "When it began, as your clock showed then"
         self.start = labelled(QDateTimeEdit(), "Day" if listen.manual else "Started", tip)

@@ -138,3 +138,14 @@ def test_editing_a_listen_deleted_meanwhile_explains_it(qtbot, log):
     dialog.save_button.click()
     assert dialog.isVisible() and "no longer in your history" in dialog.message.text()
     assert not dialog.save_button.isEnabled()
+
+
+def test_the_session_title_is_shown_whole(qtbot, log):
+    start = datetime.now().astimezone() - timedelta(hours=2)
+    listen_id = log.start_listen("choosing-compassion", "Choosing Compassion", "choice", 600, now=start)
+    log.finish(listen_id, 300, now=start + timedelta(seconds=300))
+    dialog = opened(qtbot, log, log.get(listen_id))
+    qtbot.waitExposed(dialog)
+    title = dialog.session
+    # In a dialog this wide the title fits on one line (it was once cut to its first word).
+    assert title.width() >= title.fontMetrics().horizontalAdvance(title.text())
