@@ -52,7 +52,8 @@ class PoolTask(QObject):
             signal.connect(self._mark_done)
 
     def work(self, progress: Progress, should_cancel: Callable[[], bool]) -> Any:
-        raise NotImplementedError
+        """The work itself, on the pool thread; every subclass defines it (QObject cannot be an ABC)."""
+        raise NotImplementedError(f"{type(self).__name__} must define work()")
 
     def cancel(self) -> None:
         self._cancel.set()
