@@ -81,6 +81,19 @@ def _month(text: str) -> str:
     return text
 
 
+def _add_script_arguments(command: argparse.ArgumentParser) -> None:
+    """The script and the length of a session, as render, export and play take them."""
+    command.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
+    command.add_argument(
+        "--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)"
+    )
+
+
+def _add_voice_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--voice", help="voice id (see `kindred voices`)")
+    command.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kindred",
@@ -100,21 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("title", metavar="TITLE", help='the script\'s title, e.g. "Evening Kindness"')
 
     render = commands.add_parser("render", help="render a script to a WAV file")
-    render.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
-    render.add_argument(
-        "--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)"
-    )
-    render.add_argument("--voice", help="voice id (see `kindred voices`)")
-    render.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
+    _add_script_arguments(render)
+    _add_voice_arguments(render)
     render.add_argument("-o", "--output", required=True, type=_wav_path, metavar="OUT.wav")
 
     export = commands.add_parser(
         "export", help="save a session as MP3, Opus, FLAC or WAV, with tags, chapters and captions"
     )
-    export.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
-    export.add_argument(
-        "--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)"
-    )
+    _add_script_arguments(export)
     export.add_argument(
         "--format", choices=EXPORT_FORMATS, help="the file format (default: from FILE's ending)"
     )
@@ -130,18 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PERCENT",
         help="the background's level, as the player's slider (default: 50)",
     )
-    export.add_argument("--voice", help="voice id (see `kindred voices`)")
-    export.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
+    _add_voice_arguments(export)
     export.add_argument("--force", action="store_true", help="replace FILE and its captions if they exist")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
 
     play = commands.add_parser("play", help="play a session in the terminal (Ctrl+C stops)")
-    play.add_argument("script", metavar="SCRIPT", help="a script file, or the name of one in the library")
-    play.add_argument(
-        "--length", type=_duration, help="session length, e.g. 10m or 1m30s (default: the script's)"
-    )
-    play.add_argument("--voice", help="voice id (see `kindred voices`)")
-    play.add_argument("--rate", type=_rate, help="speaking rate in words per minute")
+    _add_script_arguments(play)
+    _add_voice_arguments(play)
     play.add_argument(
         "--ambience",
         metavar="NAME|none",

@@ -83,7 +83,7 @@ def pydub_way(timeline: dict, cache_root: Path, voice: str, workdir: Path) -> fl
     return time.perf_counter() - started
 
 
-def peak_memory_of_render(minutes: int) -> tuple[int, float]:
+def peak_memory_of_render(minutes: int) -> int:
     """Peak resident memory (MiB) of a fresh process rendering one session from a cold cache."""
     code = f"""
 import resource, sys, tempfile
@@ -96,9 +96,8 @@ with tempfile.TemporaryDirectory() as cache, Pyttsx3Engine() as engine:
     render_session(load_script({str(MEMORY_SCRIPT)!r}), engine, length={minutes * 60}, cache_root=Path(cache))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
-    started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(result.stdout.strip().splitlines()[-1]) // 1024, time.perf_counter() - started
+    return int(result.stdout.strip().splitlines()[-1]) // 1024
 
 
 RUNS = 3
@@ -113,8 +112,8 @@ def main() -> int:
         _, timeline, voice = runs[0]
         floor = statistics.median(espeak_floor(voice, workdir) for _ in range(RUNS))
         pydub = pydub_way(timeline, workdir / "cache-0", voice, workdir)
-    memory_10, _ = peak_memory_of_render(10)
-    memory_60, _ = peak_memory_of_render(60)
+    memory_10 = peak_memory_of_render(10)
+    memory_60 = peak_memory_of_render(60)
     speech = sum(cue["end"] - cue["start"] for cue in timeline["cues"])
 
     rows = [

@@ -1,4 +1,4 @@
-"""Shared test set-up: headless Qt, and a private Kindred home for every test."""
+"""Shared test set-up: headless Qt, a private Kindred home for every test, and its history database."""
 
 import os
 
@@ -7,6 +7,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+from app import paths  # noqa: E402
+from app.history import ListenLog, Store  # noqa: E402
+
 
 @pytest.fixture(autouse=True)
 def kindred_home(tmp_path, monkeypatch):
@@ -14,3 +17,16 @@ def kindred_home(tmp_path, monkeypatch):
     home = tmp_path / "kindred-home"
     monkeypatch.setenv("KINDRED_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def store(kindred_home):
+    """The database the app itself would open (under the test's KINDRED_HOME), closed after."""
+    opened = Store(paths.database_path())
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def log(store):
+    return ListenLog(store)

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import ProgressDisplay, main
+from tests.program import ROOT, kindred
 from tests.terminal import read_until_closed
 
-ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "scripts" / "choosing-compassion.md"
 HAS_ESPEAK = shutil.which("espeak-ng") is not None
 
@@ -76,24 +76,6 @@ Breathe out.
 def fake_voice(monkeypatch):
     """The fast deterministic voice, for the in-process calls and (through the env) the subprocesses."""
     monkeypatch.setenv("KINDRED_ENGINE", "fake")
-
-
-def kindred(
-    *args: str | Path, engine: str | None = "fake", timeout: float = 120
-) -> subprocess.CompletedProcess:
-    """Runs `python -m app ARGS` from the project root, in this test's KINDRED_HOME."""
-    env = dict(os.environ)
-    env.pop("KINDRED_ENGINE", None)
-    if engine is not None:
-        env["KINDRED_ENGINE"] = engine
-    return subprocess.run(
-        [sys.executable, "-m", "app", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def write(path: Path, text: str) -> Path:

@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from tests.program import ROOT, kindred
 from tests.render.test_captions import parse_vtt
-
-ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """---
 title: Evening Kindness
@@ -35,18 +34,6 @@ Breathe in slowly.
 And let the breath go.
 [pause 5s+]
 """
-
-
-def kindred(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = dict(os.environ, KINDRED_ENGINE="fake")
-    return subprocess.run(
-        [sys.executable, "-m", "app", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture

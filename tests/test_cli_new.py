@@ -11,15 +11,7 @@ from app import paths
 from app.cli import main
 from app.script import load_script
 from app.script.template import template_text
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def kindred(*args: str) -> subprocess.CompletedProcess:
-    """`python -m app ARGS` from the project root, in this test's KINDRED_HOME."""
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+from tests.program import ROOT, kindred
 
 
 def test_new_creates_a_script_from_the_template_and_prints_its_path():

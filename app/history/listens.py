@@ -271,7 +271,7 @@ class ListenLog:
 
         Ignored once the listen is finished, so a late tick from the player cannot undo `finish`.
         """
-        moment = _utc_text(now) if now is not None else datetime.now(UTC).isoformat(timespec="seconds")
+        moment = _utc_text(now if now is not None else datetime.now(UTC))
         with self.store.transaction() as db:
             db.execute(
                 "UPDATE listens SET heard_s = ?, updated_at = ? WHERE id = ? AND ended_at IS NULL",
@@ -283,7 +283,7 @@ class ListenLog:
     ) -> Listen:
         """Ends a listen. `completed` defaults to `is_completed` (a timer when script == "timer")."""
         heard = _seconds(heard_s, "heard_s")
-        moment = _utc_text(now) if now is not None else datetime.now(UTC).isoformat(timespec="seconds")
+        moment = _utc_text(now if now is not None else datetime.now(UTC))
         with self.store.transaction() as db:
             row = db.execute("SELECT length_s, script FROM listens WHERE id = ?", (listen_id,)).fetchone()
             if row is None:
@@ -404,10 +404,7 @@ class ListenLog:
         """Adds many (an import) in one transaction: all of them or, on any error, none."""
         rows = [self._values(listen) for listen in listens]
         with self.store.transaction() as db:
-            db.executemany(
-                _INSERT,
-                rows,
-            )
+            db.executemany(_INSERT, rows)
         return len(rows)
 
     # -- reading ---------------------------------------------------------------------------
@@ -491,10 +488,7 @@ class ListenLog:
 
     def _insert(self, listen: NewListen) -> int:
         with self.store.transaction() as db:
-            cursor = db.execute(
-                _INSERT,
-                self._values(listen),
-            )
+            cursor = db.execute(_INSERT, self._values(listen))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 

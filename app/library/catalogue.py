@@ -28,7 +28,8 @@ class LibraryEntry:
         return self.script.meta.title if self.script else self.path.stem
 
 
-def _load(path: Path, origin: Origin) -> LibraryEntry:
+def load_entry(path: Path, origin: Origin) -> LibraryEntry:
+    """One script file as a catalogue entry; a broken or unreadable file keeps its errors."""
     try:
         return LibraryEntry(path, origin, load_script(path))
     except ScriptErrors as problems:
@@ -48,7 +49,7 @@ def load_catalogue(bundled_dir: Path | None = None, user_dir: Path | None = None
     ):
         if not folder.is_dir():
             continue
-        found = [_load(path, origin) for path in sorted(folder.glob("*.md"))]
+        found = [load_entry(path, origin) for path in sorted(folder.glob("*.md"))]
         entries.extend(sorted(found, key=lambda entry: entry.title.casefold()))
     return entries
 

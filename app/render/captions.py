@@ -17,7 +17,8 @@ def _cues(timeline: dict) -> list[tuple[int, int, str]]:
     return cues
 
 
-def _timestamp(milliseconds: int, separator: str) -> str:
+def timestamp(milliseconds: int, separator: str) -> str:
+    """`3723004` -> "01:02:03.004" (with "." as the separator; SubRip takes ",")."""
     hours, rest = divmod(milliseconds, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
@@ -33,14 +34,14 @@ def captions_vtt(timeline: dict) -> str:
     """WebVTT: a header, then one numbered cue per sentence."""
     blocks = ["WEBVTT"]
     for number, (start, end, text) in enumerate(_cues(timeline), 1):
-        blocks.append(f"{number}\n{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n{_vtt_text(text)}")
+        blocks.append(f"{number}\n{timestamp(start, '.')} --> {timestamp(end, '.')}\n{_vtt_text(text)}")
     return "\n\n".join(blocks) + "\n"
 
 
 def captions_srt(timeline: dict) -> str:
     """SubRip: numbered cues with comma-separated milliseconds."""
     blocks = [
-        f"{number}\n{_timestamp(start, ',')} --> {_timestamp(end, ',')}\n{text}"
+        f"{number}\n{timestamp(start, ',')} --> {timestamp(end, ',')}\n{text}"
         for number, (start, end, text) in enumerate(_cues(timeline), 1)
     ]
     return "\n\n".join(blocks) + "\n" if blocks else ""

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.render.pcm import SAMPLE_WIDTH
+from app.render.captions import timestamp
+from app.render.pcm import wav_header
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def tag_items(tags: dict[str, str], sections: list[dict], chapters: str) -> dict
     items = dict(tags)
     if chapters == "comments":
         for number, (section, start) in enumerate(zip(sections, chapter_starts(sections), strict=True), 1):
-            items[f"CHAPTER{number:03d}"] = _clock(start)
+            items[f"CHAPTER{number:03d}"] = timestamp(round(start * 1000), ".")
             items[f"CHAPTER{number:03d}NAME"] = chapter_title(section)
     return items
 
@@ -75,13 +76,6 @@ def chapter_starts(sections: list[dict]) -> list[float]:
 
 def chapter_title(section: dict) -> str:
     return section["title"] or "Beginning"  # as the player names a section without a heading
-
-
-def _clock(seconds: float) -> str:
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
 def _escape(text: str) -> str:
@@ -160,18 +154,4 @@ def wav_header_with_tags(frame_count: int, rate: int, tags: dict[str, str]) -> b
         if tags.get(key):
             value = tags[key].encode("utf-8") + b"\0"
             info += chunk_id + len(value).to_bytes(4, "little") + value + (b"\0" if len(value) % 2 else b"")
-    data_bytes = frame_count * SAMPLE_WIDTH
-    fmt = b"".join(
-        [
-            (1).to_bytes(2, "little"),  # PCM
-            (1).to_bytes(2, "little"),  # mono
-            rate.to_bytes(4, "little"),
-            (rate * SAMPLE_WIDTH).to_bytes(4, "little"),
-            SAMPLE_WIDTH.to_bytes(2, "little"),
-            (8 * SAMPLE_WIDTH).to_bytes(2, "little"),
-        ]
-    )
-    body = b"WAVE" + b"fmt " + len(fmt).to_bytes(4, "little") + fmt
-    body += b"LIST" + len(info).to_bytes(4, "little") + info
-    body += b"data" + data_bytes.to_bytes(4, "little")
-    return b"RIFF" + (len(body) + data_bytes).to_bytes(4, "little") + body
+    return wav_header(frame_count, rate, b"LIST" + len(info).to_bytes(4, "little") + info)

@@ -150,10 +150,10 @@ def _sound_frames(source: str, digest: str) -> int:
     # A format the headers do not tell: decode it as a render would (once; the result is cached).
     from app import paths
     from app.render.pcm import frame_count
-    from app.render.sounds import decoded_bell
+    from app.render.sounds import decoded_sound
 
     try:
-        return frame_count(decoded_bell(path.stem, paths.cache_dir()))
+        return frame_count(decoded_sound(path, paths.cache_dir()))
     except Exception:  # noqa: BLE001 - no ffmpeg or a broken file: the estimate must still show
         return round(FALLBACK_BELL_SECONDS * SESSION_RATE)
 

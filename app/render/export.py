@@ -33,9 +33,10 @@ from app.render.captions import captions_srt, captions_vtt
 from app.render.encode import SPECS, FormatSpec, encode_command, ffmetadata, tag_items, wav_header_with_tags
 from app.render.ffmpeg import ffmpeg_or_raise, ffmpeg_with_encoder, find_ffmpeg
 from app.render.levels import pcm_samples, wav_levels
-from app.render.mix import Background, PeakTracker, decoded_ambience, mixed_blocks, plan_mix
+from app.render.mix import Background, PeakTracker, mixed_blocks, plan_mix
 from app.render.pcm import wav_header
 from app.render.session import render_session
+from app.render.sounds import decoded_ambience
 from app.script import Script
 from app.tts.engine import DEFAULT_RATE_WPM, SpeechEngine
 

@@ -19,7 +19,13 @@ import numpy as np
 
 from app.files import atomic_output
 from app.render.assemble import RenderCancelled
-from app.render.loudness import _k_weighting_power, integrated_from_powers, step_powers, true_peak_db
+from app.render.loudness import (
+    _k_weighting_power,
+    integrated_lufs_of_steps,
+    step_frames,
+    step_powers,
+    true_peak_db,
+)
 
 #: Raise when what is measured changes, so figures kept from before are measured again.
 LEVELS_VERSION = 1
@@ -41,18 +47,6 @@ class Levels:
     @property
     def integrated_lufs(self) -> float:
         return integrated_lufs_of_steps(self.steps)
-
-
-def integrated_lufs_of_steps(steps: np.ndarray) -> float:
-    """Gated integrated loudness from 100 ms step powers (400 ms blocks overlapping by 75%)."""
-    if len(steps) < 4:
-        return integrated_from_powers(np.array([steps.mean()]) if len(steps) else steps)
-    blocks = (steps[:-3] + steps[1:-2] + steps[2:-1] + steps[3:]) / 4
-    return integrated_from_powers(blocks)
-
-
-def step_frames(rate: int) -> int:
-    return max(1, round(0.1 * rate))
 
 
 def pcm_samples(path: Path) -> tuple[np.ndarray, int]:

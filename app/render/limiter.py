@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.render.loudness import _fractional_delay_kernels
+from app.render.loudness import _fractional_delay_kernels, true_peaks_at
 
 #: Samples this far below the ceiling can still have inter-sample peaks above it: a tone at a
 #: quarter of the sample rate, sampled half-way between its crests, peaks 3 dB above its samples.
@@ -39,18 +39,6 @@ def _dip_shape(rate: int) -> np.ndarray:
     slope = _slope_frames(rate)
     rise = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, slope + 1) / (slope + 1))
     return np.concatenate([rise, np.ones(2 * HOLD_FRAMES + 1), rise[::-1]]).astype(np.float32)
-
-
-def true_peaks_at(samples: np.ndarray, peaks: np.ndarray) -> np.ndarray:
-    """The true peak (linear) around each sample index in `peaks`: the sample and the 4x
-    oversampled values between it and its neighbours, as loudness.true_peak_db estimates them."""
-    kernels = _fractional_delay_kernels()
-    half = kernels.shape[1] // 2
-    padded = np.pad(samples, half + 1)
-    starts = (peaks[:, None] + np.arange(-1, 1)).ravel()
-    offsets = starts[:, None] + np.arange(-half + 1, half + 1) + half + 1
-    between = np.abs(padded[offsets].astype(np.float64) @ kernels.T).reshape(len(peaks), -1)
-    return np.maximum(np.abs(samples[peaks]), between.max(axis=1, initial=0.0))
 
 
 def limit_true_peaks(samples: np.ndarray, rate: int, ceiling_db: float) -> tuple[np.ndarray, float]:

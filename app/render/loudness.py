@@ -38,6 +38,11 @@ def _k_weighting_power(rate: int, size: int) -> np.ndarray:
     return np.abs(shelf * highpass) ** 2
 
 
+def step_frames(rate: int) -> int:
+    """Samples in one 100 ms step, the unit every loudness figure is built from."""
+    return max(1, round(0.1 * rate))
+
+
 def step_powers(samples: np.ndarray, rate: int) -> np.ndarray:
     """Mean square of the K-weighted signal in consecutive 100 ms steps.
 
@@ -45,7 +50,7 @@ def step_powers(samples: np.ndarray, rate: int) -> np.ndarray:
     filter's power response. The filter's memory (a few ms) across step edges is the only
     difference from filtering in time, well under 0.1 LU for speech.
     """
-    step = max(1, round(0.1 * rate))
+    step = step_frames(rate)
     steps = len(samples) // step
     if steps == 0:
         return np.array([])
@@ -57,12 +62,16 @@ def step_powers(samples: np.ndarray, rate: int) -> np.ndarray:
     return spectrum @ weights / (step * step)
 
 
-def block_powers(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Mean square of the K-weighted signal in 400 ms blocks overlapping by 75%."""
-    quarter = step_powers(samples, rate)
+def blocks_of_steps(quarter: np.ndarray) -> np.ndarray:
+    """400 ms blocks overlapping by 75% from the powers of their 100 ms steps."""
     if len(quarter) < 4:
         return np.array([quarter.mean()]) if len(quarter) else np.array([])
     return (quarter[:-3] + quarter[1:-2] + quarter[2:-1] + quarter[3:]) / 4
+
+
+def block_powers(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Mean square of the K-weighted signal in 400 ms blocks overlapping by 75%."""
+    return blocks_of_steps(step_powers(samples, rate))
 
 
 def _lufs(power: float) -> float:
@@ -83,6 +92,11 @@ def integrated_from_powers(powers: np.ndarray) -> float:
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     return integrated_from_powers(block_powers(samples, rate))
+
+
+def integrated_lufs_of_steps(steps: np.ndarray) -> float:
+    """Gated integrated loudness from 100 ms step powers."""
+    return integrated_from_powers(blocks_of_steps(steps))
 
 
 @lru_cache(maxsize=1)
@@ -116,16 +130,24 @@ def true_peak_db(samples: np.ndarray) -> float:
     candidates = np.flatnonzero(is_local_max & (interior >= sample_peak * 10 ** (-6 / 20))) + 1
     if len(candidates) > 256:
         candidates = candidates[np.argsort(magnitude[candidates])[-256:]]
+    peak = sample_peak
+    if len(candidates):
+        peak = max(peak, float(true_peaks_at(samples, candidates).max()))
+    return 20 * np.log10(peak)
+
+
+def true_peaks_at(samples: np.ndarray, peaks: np.ndarray) -> np.ndarray:
+    """The true peak (linear) around each sample index in `peaks` (at least one): the sample and
+    the 4x oversampled values between it and its neighbours."""
     kernels = _fractional_delay_kernels()
     half = kernels.shape[1] // 2
-    # Interpolate between each candidate and its two neighbours: positions t-1 .. t+1.
-    starts = (candidates[:, None] + np.arange(-1, 1)).ravel()
+    # Interpolate between each peak and its two neighbours: positions t-1 .. t+1.
+    starts = (peaks[:, None] + np.arange(-1, 1)).ravel()
     # Beyond the ends the signal is silence (repeating the edge sample would invent peaks).
     padded = np.pad(samples, half)
     offsets = starts[:, None] + np.arange(-half + 1, half + 1) + half
-    between = padded[offsets].astype(np.float64) @ kernels.T
-    peak = max(sample_peak, float(np.abs(between).max(initial=0.0)))
-    return 20 * np.log10(peak)
+    between = np.abs(padded[offsets].astype(np.float64) @ kernels.T).reshape(len(peaks), -1)
+    return np.maximum(np.abs(samples[peaks]), between.max(axis=1))
 
 
 def _moving_max(values: np.ndarray, size: int) -> np.ndarray:

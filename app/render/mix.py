@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from app.render.levels import LoopPowers, integrated_lufs_of_steps, pcm_samples, step_frames
+from app.render.levels import LoopPowers, pcm_samples
 from app.render.limiter import limit_true_peaks, reach_frames
-from app.render.loudness import TARGET_LUFS
-from app.render.sounds import ambience_source, decoded_sound
+from app.render.loudness import TARGET_LUFS, integrated_lufs_of_steps, step_frames
+from app.render.pcm import to_int16_bytes
 
 #: As the player (app/ui/player.py): the background fades in and out rather than cutting.
 FADE_IN_SECONDS = 6.0
@@ -41,11 +41,6 @@ def slider_to_gain(slider: float) -> float:
     """The player's volume slider (0-1) as a linear gain: Qt's logarithmic volume scale, without Qt."""
     position = max(0.0, min(1.0, slider))
     return 1.0 if position > 0.99 else -math.log(1 - position) / LOG_100
-
-
-def decoded_ambience(name: str, cache_root: Path) -> Path:
-    """The background loop as a 16-bit mono WAV at the session rate, decoded by ffmpeg on first use."""
-    return decoded_sound(ambience_source(name), cache_root)
 
 
 @dataclass
@@ -193,8 +188,4 @@ def _mix_block(speech: np.ndarray, rate: int, plan: MixPlan, start: int, end: in
             under *= fade
         block += under
     block, highest = limit_true_peaks(block, rate, plan.ceiling_db)
-    middle = block[start - lo : end - lo]
-    middle *= np.float32(32767)
-    np.rint(middle, out=middle)
-    np.clip(middle, -32768, 32767, out=middle)
-    return middle.astype("<i2").tobytes(), highest
+    return to_int16_bytes(block[start - lo : end - lo]), highest

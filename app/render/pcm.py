@@ -60,14 +60,15 @@ def write_wav(handle: BinaryIO | Path, samples: np.ndarray, rate: int = SESSION_
         writer.writeframes(to_int16_bytes(samples))
 
 
-def wav_header(frame_count: int, rate: int = SESSION_RATE) -> bytes:
-    """The 44-byte header of a mono 16-bit WAV whose length is known before its samples exist."""
+def wav_header(frame_count: int, rate: int = SESSION_RATE, chunks: bytes = b"") -> bytes:
+    """The header of a mono 16-bit WAV whose length is known before its samples exist: 44 bytes,
+    plus any further `chunks` (whole RIFF chunks) placed between the format and the data."""
     data_bytes = frame_count * SAMPLE_WIDTH
     byte_rate = rate * SAMPLE_WIDTH
     return b"".join(
         [
             b"RIFF",
-            (36 + data_bytes).to_bytes(4, "little"),
+            (36 + len(chunks) + data_bytes).to_bytes(4, "little"),
             b"WAVEfmt ",
             (16).to_bytes(4, "little"),
             (1).to_bytes(2, "little"),  # PCM
@@ -76,6 +77,7 @@ def wav_header(frame_count: int, rate: int = SESSION_RATE) -> bytes:
             byte_rate.to_bytes(4, "little"),
             SAMPLE_WIDTH.to_bytes(2, "little"),
             (8 * SAMPLE_WIDTH).to_bytes(2, "little"),
+            chunks,
             b"data",
             data_bytes.to_bytes(4, "little"),
         ]

@@ -64,6 +64,11 @@ def decoded_bell(name: str | None, cache_root: Path) -> Path:
     return decoded_sound(bell_source(name), cache_root)
 
 
+def decoded_ambience(name: str, cache_root: Path) -> Path:
+    """The background loop as a 16-bit mono WAV at the session rate, decoded by ffmpeg on first use."""
+    return decoded_sound(ambience_source(name), cache_root)
+
+
 def decoded_sound(source: Path, cache_root: Path) -> Path:
     """A sound file of audio/ as a 16-bit mono WAV at the session rate, decoded once and cached."""
     target = Path(cache_root) / "sounds" / f"{source.stem}-{sound_digest(source)}-{SESSION_RATE}.wav"

@@ -66,10 +66,6 @@ class SpeechCache:
         # mid-way leaves only finished clips in the cache, never raw or partial files.
         raw_dir = Path(tempfile.mkdtemp(prefix="kindred-speech-"))
         requests = [
-            SpeechRequest(text, raw_dir / f"{index}.wav", self.voice, self.rate)
-            for index, text in enumerate(todo)
-        ]
-        requests = [
             SpeechRequest(text, raw_dir / f"{index}.wav", self.voice, self.rate, postprocess=PROCESS_CLIP)
             for index, text in enumerate(todo)
         ]

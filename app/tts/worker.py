@@ -34,7 +34,6 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from app.tts.engine import load_postprocess
@@ -168,7 +167,6 @@ class _Speaker:
         self.voice_ids = {v[0] for v in self.voices}
         self.voice: str | None = None
         self.rate: int | None = None
-        self.postprocessors: dict[str, Callable[[str], None]] = {}
         # espeak synthesizes on its own thread and writes the file after runAndWait has
         # returned; the 'finished-utterance' event marks the end.
         self.finished = threading.Event()
@@ -250,9 +248,7 @@ class _Speaker:
     def _postprocess(self, spec: str | None, path: str) -> dict[str, Any]:
         if spec:
             try:
-                if spec not in self.postprocessors:
-                    self.postprocessors[spec] = load_postprocess(spec)
-                self.postprocessors[spec](path)
+                load_postprocess(spec)(path)  # the module is imported once, then found in sys.modules
             except Exception as exc:
                 return {"ok": False, "kind": "failed", "error": f"processing the speech failed: {exc}"}
         return {"ok": True}

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.widgets import labelled
+from app.ui.widgets import button
 
 
 class EditorDialogs:
@@ -117,6 +117,6 @@ class NoticeBar(QFrame):
         self.hide()
 
     def add_button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = labelled(QPushButton(text), name, tip)
-        self.row.addWidget(button)
-        return button
+        added = button(text, name, tip)
+        self.row.addWidget(added)
+        return added

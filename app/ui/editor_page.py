@@ -13,13 +13,12 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -30,16 +29,17 @@ from app import paths
 from app.errors import KindredError
 from app.history import Store
 from app.library import LibraryEntry
+from app.library.catalogue import load_entry
 from app.library.drafts import Draft, DraftStore, draft_key
 from app.library.user_scripts import IMPORT_SUFFIXES, NameClash, TrashedScript, UserLibrary
 from app.render import RenderResult
-from app.script import Meta, Script, ScriptError, ScriptErrors, Section, Speech, load_script
+from app.script import Meta, Script, Section, Speech
 from app.tts.engine import DEFAULT_RATE_WPM
 from app.ui.editor_dialogs import EditorDialogs, NoticeBar
 from app.ui.player import Player
 from app.ui.render_service import RenderRequest, RenderService, RenderTask
 from app.ui.script_editor import ScriptEditor
-from app.ui.widgets import labelled
+from app.ui.widgets import button, labelled, local_shortcut
 
 #: Unsaved text goes to the draft store this long after the last keystroke...
 DRAFT_DELAY_MS = 1000
@@ -56,6 +56,11 @@ def minutes_seconds(seconds: float) -> str:
     return f"{minutes}:{rest // 10:02d}.{rest % 10}"
 
 
+def paragraph_script(title: str, summary: str, text: str) -> Script:
+    """A script of one spoken paragraph: a paragraph to hear, or a sample of the voice."""
+    return Script(Meta(title, summary, "preview"), (Section(None, (Speech((text,)),)),))
+
+
 def _problems(count: int) -> str:
     return "the problem" if count == 1 else f"the {count} problems"
 
@@ -66,18 +71,6 @@ def _key(path: Path) -> Path:
         return path.resolve()
     except OSError:
         return path.absolute()
-
-
-def _entry_for(path: Path) -> LibraryEntry:
-    """The catalogue's view of one user file, read as the catalogue reads it."""
-    try:
-        return LibraryEntry(path, "user", load_script(path))
-    except ScriptErrors as problems:
-        return LibraryEntry(path, "user", None, problems.errors)
-    except OSError as error:
-        return LibraryEntry(
-            path, "user", None, (ScriptError(1, 1, f"cannot read the file: {error.strerror}"),)
-        )
 
 
 def _sorted_catalogue(entries: list[LibraryEntry]) -> list[LibraryEntry]:
@@ -116,7 +109,7 @@ class EditorPage(QWidget):
         self.player = player
         self.library = library or UserLibrary()
         self.drafts = drafts or DraftStore()
-        self.entries = _sorted_catalogue(list(entries))
+        self.entries = _sorted_catalogue(entries)
         self.dialogs = EditorDialogs(self)
         #: The open script, or None; read_only for a bundled one.
         self.path: Path | None = None
@@ -146,9 +139,7 @@ class EditorPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
 
-        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save.activated.connect(self.save)
+        local_shortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         self.editor.textChanged.connect(self._on_text_changed)
         # The document marks itself modified after it reports the edit: follow the flag itself too.
@@ -174,24 +165,24 @@ class EditorPage(QWidget):
 
         top = QHBoxLayout()
         top.setSpacing(8)
-        self.new_button = labelled(
-            QPushButton("New"), "New script", "Start a new script from a short example (Ctrl+N)"
+        self.new_button = button(
+            "New",
+            "New script",
+            "Start a new script from a short example (Ctrl+N)",
+            self.new_script,
+            object_name="primaryButton",
         )
-        self.new_button.setObjectName("primaryButton")
-        self.new_button.clicked.connect(self.new_script)
-        self.import_button = labelled(
-            QPushButton("Import…"),
+        self.import_button = button(
+            "Import…",
             "Import scripts",
             "Add .md or .txt files to your scripts (or drop them here)",
+            self.import_files,
         )
-        self.import_button.clicked.connect(self.import_files)
         top.addWidget(self.new_button)
         top.addWidget(self.import_button)
         top.addStretch(1)
         layout.addLayout(top)
-        new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        new_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new_shortcut.activated.connect(self.new_script)
+        local_shortcut(QKeySequence.StandardKey.New, self, self.new_script)
 
         self.script_list = labelled(
             QListWidget(),
@@ -206,20 +197,18 @@ class EditorPage(QWidget):
 
         bottom = QHBoxLayout()
         bottom.setSpacing(8)
-        self.rename_button = labelled(
-            QPushButton("Rename…"), "Rename script", "Give the open script's file a new name"
+        self.rename_button = button(
+            "Rename…", "Rename script", "Give the open script's file a new name", self.rename
         )
-        self.rename_button.clicked.connect(self.rename)
-        self.delete_button = labelled(
-            QPushButton("Delete"), "Delete script", "Move the open script to the trash (you can undo it)"
+        self.delete_button = button(
+            "Delete", "Delete script", "Move the open script to the trash (you can undo it)", self.delete
         )
-        self.delete_button.clicked.connect(self.delete)
-        self.export_button = labelled(
-            QPushButton("Export…"),
+        self.export_button = button(
+            "Export…",
             "Export script",
             "Save a copy of the open script as a file wherever you like",
+            self.export,
         )
-        self.export_button.clicked.connect(self.export)
         bottom.addWidget(self.rename_button)
         bottom.addWidget(self.delete_button)
         bottom.addWidget(self.export_button)
@@ -277,8 +266,7 @@ class EditorPage(QWidget):
         hint.setObjectName("pageSubtitle")
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        start = labelled(QPushButton("New script"), "New script", "Start a new script from a short example")
-        start.clicked.connect(self.new_script)
+        start = button("New script", "New script", "Start a new script from a short example", self.new_script)
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addSpacing(8)
@@ -303,9 +291,9 @@ class EditorPage(QWidget):
         self.doc_state.setObjectName("pageSubtitle")
         self.doc_state.setTextFormat(Qt.TextFormat.PlainText)
         self.doc_state.setMinimumWidth(1)
-        self.save_button = labelled(QPushButton("Save"), "Save", "Save the script (Ctrl+S)")
-        self.save_button.setObjectName("primaryButton")
-        self.save_button.clicked.connect(self.save)
+        self.save_button = button(
+            "Save", "Save", "Save the script (Ctrl+S)", self.save, object_name="primaryButton"
+        )
         title_row.addWidget(self.doc_title)
         title_row.addWidget(self.doc_state, 0, Qt.AlignmentFlag.AlignBaseline)
         title_row.addStretch(1)
@@ -315,26 +303,24 @@ class EditorPage(QWidget):
         # What the cursor is on: hear it, or play the session from its section.
         listen_row = QHBoxLayout()
         listen_row.setSpacing(8)
-        self.hear_button = labelled(
-            QPushButton("Hear this paragraph"),
+        self.hear_button = button(
+            "Hear this paragraph",
             "Hear this paragraph",
             "Hear the paragraph under the cursor in your chosen voice (Ctrl+Shift+H)",
+            self.hear_paragraph,
         )
-        self.hear_button.clicked.connect(self.hear_paragraph)
-        self.play_here_button = labelled(
-            QPushButton("Play from here"),
+        self.play_here_button = button(
+            "Play from here",
             "Play from here",
             "Play the session from the section the cursor is in, as the text is now (Ctrl+Shift+Return)",
+            self.play_from_here,
         )
-        self.play_here_button.clicked.connect(self.play_from_here)
         listen_row.addWidget(self.hear_button)
         listen_row.addWidget(self.play_here_button)
         listen_row.addStretch(1)
         layout.addLayout(listen_row)
-        for keys, slot in (("Ctrl+Shift+H", self.hear_paragraph), ("Ctrl+Shift+Return", self.play_from_here)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        local_shortcut("Ctrl+Shift+H", self, self.hear_paragraph)
+        local_shortcut("Ctrl+Shift+Return", self, self.play_from_here)
 
         self.read_only_bar = NoticeBar("Bundled meditation")
         self.read_only_bar.label.setText(
@@ -422,16 +408,12 @@ class EditorPage(QWidget):
 
     # -- the catalogue ---------------------------------------------------------------------
 
-    def set_entries(self, entries: list[LibraryEntry]) -> None:
-        self.entries = _sorted_catalogue(list(entries))
-        self._fill_list()
-
     def _changed(self, added: Path | list[Path] | None = None, removed: Path | None = None) -> None:
         """Update the files that changed in the catalogue (not a reload of a thousand); tell the window."""
         new = [added] if isinstance(added, Path) else list(added or [])
         gone = {_key(path) for path in [*new, *([removed] if removed is not None else [])]}
         self.entries = [entry for entry in self.entries if _key(entry.path) not in gone]
-        self.entries.extend(_entry_for(path) for path in new)
+        self.entries.extend(load_entry(path, "user") for path in new)  # read as the catalogue reads it
         self.entries = _sorted_catalogue(self.entries)
         self._fill_list()
         self.catalogueChanged.emit(list(self.entries))
@@ -821,10 +803,7 @@ class EditorPage(QWidget):
             return None
         if self.hear_task is not None:
             self.hear_task.cancel()
-        script = Script(
-            Meta("Hear this paragraph", "One paragraph of a script.", "preview"),
-            (Section(None, (Speech((text,)),)),),
-        )
+        script = paragraph_script("Hear this paragraph", "One paragraph of a script.", text)
         voice = self.store.get_setting("voice")
         rate = int(self.store.get_setting("rate", DEFAULT_RATE_WPM))
         task = self.renders.start(RenderRequest(script, None, voice, rate))

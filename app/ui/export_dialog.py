@@ -40,6 +40,7 @@ from app.render.sounds import ambience_names
 from app.script import Script, format_duration
 from app.tts import DEFAULT_RATE_WPM, SpeechEngine
 from app.ui.pool_task import PoolTask, Progress
+from app.ui.timer_view import sound_label
 from app.ui.widgets import labelled
 
 #: The formats as offered: the name shown, the file suffix, and one line on when to pick it.
@@ -52,10 +53,6 @@ FORMAT_CHOICES: dict[str, tuple[str, str, str]] = {
 #: Suffixes a typed file name may already carry; any of them is swapped for the chosen format's.
 AUDIO_SUFFIXES = {".mp3", ".opus", ".ogg", ".oga", ".flac", ".wav"}
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-
-
-def sound_label(name: str) -> str:
-    return name.replace("-", " ").replace("_", " ").capitalize()
 
 
 def length_label(seconds: float | None) -> str:
@@ -104,6 +101,16 @@ def _plain_label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
     if name:
         label.setObjectName(name)
     return label
+
+
+def _panel(name: str, bottom: int, spacing: int) -> tuple[QFrame, QVBoxLayout]:
+    """A styled frame for a passing state (the progress, a message) and its column."""
+    frame = QFrame()
+    frame.setObjectName(name)
+    column = QVBoxLayout(frame)
+    column.setContentsMargins(14, 10, 14, bottom)
+    column.setSpacing(spacing)
+    return frame, column
 
 
 class ExportDialog(QDialog):
@@ -218,7 +225,6 @@ class ExportDialog(QDialog):
             self.length_picker.addItem("Natural" if seconds is None else format_duration(seconds), seconds)
         self.length_picker.setCurrentIndex(max(0, self.length_picker.findData(length)))
         self.length_picker.setEnabled(len(offered) > 1)
-        self._length = self.length_picker.currentData()
         self.length_picker.currentIndexChanged.connect(self._on_length_changed)
         length_row = QHBoxLayout()
         length_row.addWidget(self.length_picker)
@@ -263,7 +269,7 @@ class ExportDialog(QDialog):
         )
         self.target_field.setObjectName("exportTarget")
         self.target_field.setMinimumWidth(380)  # room for most of a path and a title
-        self._auto_target = self.folder / suggested_name(self.script.meta.title, self._length, fmt)
+        self._auto_target = self.folder / self._suggested_name(fmt)
         self.target_field.setText(str(self._auto_target))
         self.target_field.setCursorPosition(0)
         self.choose_button = labelled(
@@ -286,11 +292,7 @@ class ExportDialog(QDialog):
         outer.addWidget(self.form)
 
         # While exporting: what is being done, how far, and the way to stop.
-        self.status = QFrame()
-        self.status.setObjectName("exportStatus")
-        status = QVBoxLayout(self.status)
-        status.setContentsMargins(14, 10, 14, 12)
-        status.setSpacing(8)
+        self.status, status = _panel("exportStatus", 12, 8)
         self.stage_label = _plain_label("", "exportStage", wrap=True)
         self.progress = labelled(QProgressBar(), "Export progress", "How far the export has come")
         self.progress.setRange(0, 1000)
@@ -307,11 +309,7 @@ class ExportDialog(QDialog):
         outer.addWidget(self.status)
 
         # After a problem, a cancel or a refusal to replace: what happened and what to do.
-        self.message = QFrame()
-        self.message.setObjectName("exportMessage")
-        message = QVBoxLayout(self.message)
-        message.setContentsMargins(14, 10, 14, 10)
-        message.setSpacing(4)
+        self.message, message = _panel("exportMessage", 10, 4)
         self.message_title = _plain_label("", "exportMessageTitle", wrap=True)
         self.message_text = _plain_label("", "exportMessageText", wrap=True)
         self.message_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -388,7 +386,10 @@ class ExportDialog(QDialog):
         self.format_buttons[fmt].setChecked(True)
 
     def length(self) -> float | None:
-        return self._length
+        return self.length_picker.currentData()
+
+    def _suggested_name(self, fmt: str) -> str:
+        return suggested_name(self.script.meta.title, self.length(), fmt)
 
     def ambience(self) -> str:
         """The background to mix in: a sound's name, or "none"."""
@@ -419,18 +420,13 @@ class ExportDialog(QDialog):
             self.set_target(renamed)
 
     def _on_length_changed(self, _index: int) -> None:
-        self._length = self.length_picker.currentData()
         # A name Kindred suggested follows the length; one the person typed is theirs.
         if self.target() == self._auto_target:
-            self._auto_target = self._auto_target.with_name(
-                suggested_name(self.script.meta.title, self._length, self.format())
-            )
+            self._auto_target = self._auto_target.with_name(self._suggested_name(self.format()))
             self.set_target(self._auto_target)
 
     def _choose(self) -> None:
-        suggested = self.target() or self.folder / suggested_name(
-            self.script.meta.title, self._length, self.format()
-        )
+        suggested = self.target() or self.folder / self._suggested_name(self.format())
         chosen = self.choose_target(suggested)
         if chosen is not None:
             self.set_target(with_format_suffix(chosen, self.format()))
@@ -474,8 +470,9 @@ class ExportDialog(QDialog):
             self.show_message("Choose where to save", "Type a file name, or press Choose… to pick one.")
             return False
         fmt = self.format()
-        if with_format_suffix(target, fmt) != target:
-            target = with_format_suffix(target, fmt)
+        fixed = with_format_suffix(target, fmt)
+        if fixed != target:
+            target = fixed
             self.set_target(target)
         existing = [path for path in (target, *caption_paths(target)) if path.is_file()]
         if existing and not self.ask_replace(target, existing):
@@ -485,7 +482,7 @@ class ExportDialog(QDialog):
             return False
         request = ExportRequest(
             script=self.script,
-            length=self._length,
+            length=self.length(),
             voice=self.voice,
             rate=self.rate,
             ambience=self.ambience(),
@@ -545,37 +542,40 @@ class ExportDialog(QDialog):
         if stage and not (self._task is not None and self._task.is_cancelled()):
             self.stage_label.setText(stage)
 
-    def _on_finished(self, task: ExportTask, result: ExportResult) -> None:
+    def _ended(self, task: ExportTask) -> bool:
+        """Whether `task` is the export under way; if so it is over and the form is back."""
         if task is not self._task:
-            return
+            return False
         self._task = None
+        self._set_busy(False)
+        return True
+
+    def _close_if_asked(self) -> None:
+        if self._close_when_done:
+            super().reject()
+
+    def _on_finished(self, task: ExportTask, result: ExportResult) -> None:
+        if not self._ended(task):
+            return
         self.result = result
         self.progress.setValue(1000)
-        self._set_busy(False)
         self._show_done(result)
         self.exportFinished.emit(result)
-        if self._close_when_done:
-            super().reject()
+        self._close_if_asked()
 
     def _on_failed(self, task: ExportTask, title: str, explanation: str) -> None:
-        if task is not self._task:
+        if not self._ended(task):
             return
-        self._task = None
-        self._set_busy(False)
         self.show_message(title, explanation)
         self.exportFailed.emit(title, explanation)
-        if self._close_when_done:
-            super().reject()
+        self._close_if_asked()
 
     def _on_cancelled(self, task: ExportTask) -> None:
-        if task is not self._task:
+        if not self._ended(task):
             return
-        self._task = None
-        self._set_busy(False)
         self.show_message("Export cancelled", "Nothing was saved.", error=False)
         self.exportCancelled.emit()
-        if self._close_when_done:
-            super().reject()
+        self._close_if_asked()
 
     def show_message(self, title: str, explanation: str, error: bool = True) -> None:
         self.message_title.setText(title)
@@ -648,7 +648,6 @@ def open_export_dialog(
     folder = (
         Path(folder_setting) if isinstance(folder_setting, str) and Path(folder_setting).is_dir() else None
     )
-    fmt = store.get_setting("export_format", "mp3")
     dialog = ExportDialog(
         script,
         engine,
@@ -659,7 +658,7 @@ def open_export_dialog(
         ambience_volume=float(
             store.get_setting("ambience_volume", 0.5) if ambience_volume is None else ambience_volume
         ),
-        fmt=fmt if fmt in FORMATS else "mp3",
+        fmt=store.get_setting("export_format", "mp3"),
         folder=folder,
         parent=parent,
     )

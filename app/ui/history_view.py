@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.history import DayPractice, Listen, ListenLog, Store, minutes_per_week, practice_days, statistics
+from app.ui.library_model import theme_label
 from app.ui.listen_dialog import ListenDialog, aware_start
 from app.ui.widgets import labelled
 
@@ -113,6 +114,10 @@ class Heatmap(QWidget):
 
 def _minutes(value: float) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
 
 
 class HistoryView(QWidget):
@@ -223,9 +228,7 @@ class HistoryView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # The column widths are set each time rows are added (`_append`).
         self.table.itemSelectionChanged.connect(self._follow_selection)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         # Enter on a row edits it, as a double click does (watched here: the table would only move down).
@@ -254,8 +257,8 @@ class HistoryView(QWidget):
         stats = statistics(practice)
         self.total_card.set_value(_minutes(stats.total_minutes))
         self.sessions_card.set_value(str(stats.sessions_completed))
-        self.current_card.set_value(f"{stats.current_streak} days" if stats.current_streak != 1 else "1 day")
-        self.longest_card.set_value(f"{stats.longest_streak} days" if stats.longest_streak != 1 else "1 day")
+        self.current_card.set_value(_days(stats.current_streak))
+        self.longest_card.set_value(_days(stats.longest_streak))
         self.themes_card.set_value(", ".join(theme for theme, _n in stats.favourite_themes) or "–")
         show_streaks = bool(self.store.get_setting("show_streaks", True))
         self.current_card.setVisible(show_streaks)
@@ -316,7 +319,7 @@ class HistoryView(QWidget):
         self.theme_filter.clear()
         self.theme_filter.addItem("All themes", None)
         for value in self.log.themes():
-            self.theme_filter.addItem(value.replace("-", " ").capitalize(), value)
+            self.theme_filter.addItem(theme_label(value), value)
         self.theme_filter.setCurrentIndex(max(0, self.theme_filter.findData(theme)))
 
     def _page(self, offset: int, limit: int) -> tuple[list[Listen], bool]:

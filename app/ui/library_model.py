@@ -134,15 +134,6 @@ class LibraryModel(QAbstractListModel):
     def is_favourite(self, slug: str) -> bool:
         return slug in self._favourites
 
-    def entries(self) -> list[LibraryEntry]:
-        return [item.entry for item in self._rows]
-
-    def row_item(self, row: int) -> LibraryRow:
-        return self._rows[row]
-
-    def entry(self, row: int) -> LibraryEntry:
-        return self._rows[row].entry
-
     def row_of(self, slug: str) -> int | None:
         return self._by_slug.get(slug)
 
@@ -205,20 +196,6 @@ class LibraryModel(QAbstractListModel):
             parts.append("favourite")
         return ", ".join(parts)
 
-    def roleNames(self) -> dict[int, bytes]:
-        names = dict(super().roleNames())
-        names.update({
-            self.EntryRole: b"entry",
-            self.TitleRole: b"title",
-            self.SummaryRole: b"summary",
-            self.ThemeRole: b"theme",
-            self.LengthsRole: b"lengths",
-            self.FavouriteRole: b"favourite",
-            self.HasErrorsRole: b"hasErrors",
-            self.OriginRole: b"origin",
-        })  # fmt: skip
-        return names
-
 
 class LibraryFilterModel(QSortFilterProxyModel):
     """The rows a search, a theme and "Favourites only" let through, in the library's order."""
@@ -232,19 +209,8 @@ class LibraryFilterModel(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     @property
-    def search_text_words(self) -> tuple[str, ...]:
-        return self._words
-
-    @property
-    def theme(self) -> str | None:
-        return self._theme
-
-    @property
     def favourites_only(self) -> bool:
         return self._favourites_only
-
-    def is_filtered(self) -> bool:
-        return bool(self._words) or self._theme is not None or self._favourites_only
 
     def set_search(self, text: str) -> None:
         words = search_words(text)

@@ -35,7 +35,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPalette,
     QPen,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,6 +67,7 @@ from app.ui.library_model import (
     LibraryModel,
     theme_label,
 )
+from app.ui.widgets import button, labelled, local_shortcut
 
 #: How many part-way sessions the Continue strip offers; more would push the library out of view.
 CONTINUE_LIMIT = 3
@@ -286,11 +286,6 @@ def _label(text: str = "", name: str = "", wrap: bool = False, selectable: bool 
     return label
 
 
-def _describe(widget: QWidget, name: str, tip: str) -> None:
-    widget.setAccessibleName(name)
-    widget.setToolTip(tip)
-
-
 class _ContinueItem(QPushButton):
     """One part-way session in the Continue strip: its title, and how long is left."""
 
@@ -338,7 +333,7 @@ class LibraryView(QWidget):
         self._proxy = LibraryFilterModel(self)
         self._proxy.setSourceModel(self._model)
         self._details_entry: LibraryEntry | None = None
-        self._continue_items: list[tuple[LibraryEntry, float, int]] = []
+        self._continue_entries: list[LibraryEntry] = []
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("librarySplitter")
@@ -352,9 +347,7 @@ class LibraryView(QWidget):
         layout.addWidget(self.splitter)
 
         # The main window may own a window-wide Ctrl+F instead; it can then disable this one.
-        self.search_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
-        self.search_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.search_shortcut.activated.connect(self.focus_search)
+        self.search_shortcut = local_shortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
         self._rebuild_themes()
         self.refresh_continue()
@@ -373,7 +366,7 @@ class LibraryView(QWidget):
         self.search_field.setObjectName("librarySearch")
         self.search_field.setPlaceholderText("Search titles, summaries and tags")
         self.search_field.setClearButtonEnabled(True)
-        _describe(
+        labelled(
             self.search_field,
             "Search the library",
             "Type words from a title, summary or tag; every word must match (Ctrl+F)",
@@ -386,18 +379,18 @@ class LibraryView(QWidget):
         filters.setSpacing(8)
         self.theme_filter = QComboBox()
         self.theme_filter.setObjectName("themeFilter")
-        _describe(self.theme_filter, "Theme", "Show only the meditations of one theme")
+        labelled(self.theme_filter, "Theme", "Show only the meditations of one theme")
         self.theme_filter.currentIndexChanged.connect(self._on_theme)
         filters.addWidget(self.theme_filter)
         self.favourites_filter = QPushButton("★ Favourites only")
         self.favourites_filter.setObjectName("favouritesFilter")
         self.favourites_filter.setCheckable(True)
-        _describe(self.favourites_filter, "Favourites only", "Show only the meditations you starred")
+        labelled(self.favourites_filter, "Favourites only", "Show only the meditations you starred")
         self.favourites_filter.toggled.connect(self._on_favourites_only)
         filters.addWidget(self.favourites_filter)
         filters.addStretch(1)
         self.count_label = _label("", "libraryCount")
-        _describe(self.count_label, "Number of meditations shown", "How many meditations the filters show")
+        labelled(self.count_label, "Number of meditations shown", "How many meditations the filters show")
         filters.addWidget(self.count_label)
         layout.addLayout(filters)
 
@@ -427,7 +420,7 @@ class LibraryView(QWidget):
         self.list_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list_view.setMouseTracking(True)
         self.list_view.setFrameShape(QFrame.Shape.NoFrame)
-        _describe(
+        labelled(
             self.list_view,
             "Meditations",
             "Select a meditation to see its details; Enter or double-click plays it",
@@ -447,10 +440,13 @@ class LibraryView(QWidget):
         self.empty_title.setFont(_scaled_font(self.empty_title.font(), 1.15, bold=True))
         self.empty_hint = _label("", "emptyHint", wrap=True)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.clear_filters_button = QPushButton("Clear search and filters")
-        self.clear_filters_button.setObjectName("clearFiltersButton")
-        _describe(self.clear_filters_button, "Clear search and filters", "Show every meditation again")
-        self.clear_filters_button.clicked.connect(self.clear_filters)
+        self.clear_filters_button = button(
+            "Clear search and filters",
+            "Clear search and filters",
+            "Show every meditation again",
+            self.clear_filters,
+            object_name="clearFiltersButton",
+        )
         empty.addWidget(self.empty_title)
         empty.addWidget(self.empty_hint)
         empty.addWidget(self.clear_filters_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -522,7 +518,7 @@ class LibraryView(QWidget):
         length_label = _label("Length", "lengthLabel")
         self.length_picker = QComboBox()
         self.length_picker.setObjectName("lengthPicker")
-        _describe(self.length_picker, "Length", "How long the session lasts; only the silences change")
+        labelled(self.length_picker, "Length", "How long the session lasts; only the silences change")
         length_label.setBuddy(self.length_picker)
         length_row.addWidget(length_label)
         length_row.addWidget(self.length_picker)
@@ -531,19 +527,22 @@ class LibraryView(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setSpacing(10)
-        self.play_button = QPushButton("▶  Play")
-        self.play_button.setObjectName("playButton")
+        self.play_button = button(
+            "▶  Play",
+            "Play",
+            "Play this meditation at the chosen length (Enter)",
+            self._play_details,
+            object_name="playButton",
+        )
         self.play_button.setDefault(True)
         self.play_button.setMinimumHeight(48)
         self.play_button.setMinimumWidth(140)
         self.play_button.setFont(_scaled_font(self.play_button.font(), 1.2, bold=True))
-        _describe(self.play_button, "Play", "Play this meditation at the chosen length (Enter)")
-        self.play_button.clicked.connect(self._play_details)
         self.favourite_button = QPushButton()
         self.favourite_button.setObjectName("favouriteButton")
         self.favourite_button.setCheckable(True)
         self.favourite_button.setMinimumHeight(48)
-        _describe(self.favourite_button, "Favourite", "Star this meditation to find it under Favourites only")
+        labelled(self.favourite_button, "Favourite", "Star this meditation to find it under Favourites only")
         self.favourite_button.toggled.connect(self._on_favourite_button)
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.favourite_button)
@@ -553,26 +552,23 @@ class LibraryView(QWidget):
         # Bundled scripts stay as they are: changing one starts from a copy of one's own.
         writing = QHBoxLayout()
         writing.setSpacing(10)
-        self.copy_button = QPushButton("Make a copy")
-        self.copy_button.setObjectName("copyButton")
-        _describe(
-            self.copy_button,
+        self.copy_button = button(
+            "Make a copy",
             "Make a copy",
             "Copy this meditation into your own scripts and open it in Write to change it",
+            self._copy_details,
+            object_name="copyButton",
         )
-        self.copy_button.clicked.connect(self._copy_details)
-        self.edit_button = QPushButton("Edit")
-        self.edit_button.setObjectName("editButton")
-        _describe(self.edit_button, "Edit", "Open your script in Write")
-        self.edit_button.clicked.connect(self._edit_details)
-        self.export_button = QPushButton("Export…")
-        self.export_button.setObjectName("exportButton")
-        _describe(
-            self.export_button,
+        self.edit_button = button(
+            "Edit", "Edit", "Open your script in Write", self._edit_details, object_name="editButton"
+        )
+        self.export_button = button(
+            "Export…",
             "Export",
             "Save this meditation as an audio file for a phone or music player, at the chosen length",
+            self._export_details,
+            object_name="exportButton",
         )
-        self.export_button.clicked.connect(self._export_details)
         writing.addWidget(self.copy_button)
         writing.addWidget(self.edit_button)
         writing.addWidget(self.export_button)
@@ -601,11 +597,14 @@ class LibraryView(QWidget):
         self.error_text.setAccessibleName("Errors")
         self.error_path = _label("", "errorPath", wrap=True, selectable=True)
         self.error_path.setAccessibleName("File location")
-        self.open_file_button = QPushButton("Open file")
-        self.open_file_button.setObjectName("openFileButton")
+        self.open_file_button = button(
+            "Open file",
+            "Open file",
+            "Open the script in your text editor to fix it",
+            self._open_error_file,
+            object_name="openFileButton",
+        )
         self.open_file_button.setMinimumHeight(40)
-        _describe(self.open_file_button, "Open file", "Open the script in your text editor to fix it")
-        self.open_file_button.clicked.connect(self._open_error_file)
         self.open_file_problem = _label("", "openFileProblem", wrap=True, selectable=True)
         self.open_file_problem.hide()
         for widget in (self.error_title, self.error_headline, self.error_explanation, self.error_text):
@@ -614,11 +613,14 @@ class LibraryView(QWidget):
         layout.addWidget(self.error_path)
         error_buttons = QHBoxLayout()
         error_buttons.setSpacing(10)
-        self.fix_button = QPushButton("Fix in Write")
-        self.fix_button.setObjectName("fixButton")
+        self.fix_button = button(
+            "Fix in Write",
+            "Fix in Write",
+            "Open the script in Write, where every error is marked",
+            self._edit_details,
+            object_name="fixButton",
+        )
         self.fix_button.setMinimumHeight(40)
-        _describe(self.fix_button, "Fix in Write", "Open the script in Write, where every error is marked")
-        self.fix_button.clicked.connect(self._edit_details)
         error_buttons.addWidget(self.fix_button)
         error_buttons.addWidget(self.open_file_button)
         error_buttons.addStretch(1)
@@ -651,16 +653,16 @@ class LibraryView(QWidget):
             item = self._continue_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        self._continue_items = []
+        self._continue_entries = []
         for slug, length_ms, position_ms in self._store.unfinished():
             entry = self._model.find_entry(slug)
             if entry is None or entry.script is None or length_ms <= 0:
                 continue  # the script was removed or broken since; nothing to continue
-            self._continue_items.append((entry, length_ms / 1000.0, position_ms))
+            self._continue_entries.append(entry)
             self._continue_layout.addWidget(self._continue_row(entry, length_ms, position_ms))
-            if len(self._continue_items) == CONTINUE_LIMIT:
+            if len(self._continue_entries) == CONTINUE_LIMIT:
                 break
-        self.continue_strip.setVisible(bool(self._continue_items))
+        self.continue_strip.setVisible(bool(self._continue_entries))
 
     def selected_entry(self) -> LibraryEntry | None:
         index = self.list_view.currentIndex()
@@ -675,7 +677,7 @@ class LibraryView(QWidget):
         ]
 
     def continue_titles(self) -> list[str]:
-        return [entry.title for entry, _length, _position in self._continue_items]
+        return [entry.title for entry in self._continue_entries]
 
     def select_entry(self, entry: LibraryEntry) -> bool:
         """Select a script by slug; False when the filters hide it."""
@@ -707,7 +709,7 @@ class LibraryView(QWidget):
         layout.setSpacing(4)
         left = minutes_left_text(length_ms, position_ms)
         button = _ContinueItem(entry.title, left)
-        _describe(
+        labelled(
             button,
             f"Continue {entry.title}, {left}",
             f"Continue “{entry.title}” where you left off ({left} of {format_duration(length_ms / 1000)})",
@@ -718,7 +720,7 @@ class LibraryView(QWidget):
         forget.setObjectName("continueForget")
         forget.setText("✕")
         forget.setAutoRaise(True)
-        _describe(forget, f"Forget the place in {entry.title}", "Forget where you left off in this session")
+        labelled(forget, f"Forget the place in {entry.title}", "Forget where you left off in this session")
         forget.clicked.connect(lambda: self._forget(entry.slug))
         layout.addWidget(button, 1)
         layout.addWidget(forget)

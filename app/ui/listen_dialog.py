@@ -290,11 +290,10 @@ class ListenDialog(QDialog):
     def problem(self) -> str | None:
         """What is wrong with the form, said so the person knows what to do; None when all is well."""
         if self.listen is None:
+            # Only if the clock went back since the dialog opened: its range ends at that day.
             if self.date.date() > QDate.currentDate():
                 return "That day has not come yet. Choose today or an earlier day."
-            if self.minutes.value() <= 0:
-                return "A practice needs at least one minute. Enter how long you practised."
-            return None
+            return None  # the minutes' range starts at one
         if self.listen.in_progress:
             # The player is still writing this listen's minutes; an edit now would be overwritten.
             return "This listen is still playing. Edit it once the session has ended."

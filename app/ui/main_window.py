@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QStackedWidget,
     QSystemTrayIcon,
     QTextEdit,
@@ -34,9 +33,9 @@ from app.history import ListenLog, Store
 from app.library import LibraryEntry
 from app.library.drafts import DraftStore
 from app.library.user_scripts import IMPORT_SUFFIXES, UserLibrary
-from app.script import Meta, Script, Section, Speech
+from app.script import Script
 from app.tts import SpeechEngine
-from app.ui.editor_page import EditorPage
+from app.ui.editor_page import EditorPage, paragraph_script
 from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export_dialog
 from app.ui.history_view import HistoryView
 from app.ui.library_view import LibraryView
@@ -47,6 +46,7 @@ from app.ui.render_service import RenderRequest, RenderService
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import apply_theme
 from app.ui.timer_view import TimerView
+from app.ui.widgets import button
 
 PREVIEW_TEXT = "Hello. This is how I sound. Let us take a slow breath together."
 #: The pages by their index in the window's stack; indexes never change (tests and code use them).
@@ -80,7 +80,6 @@ class MainWindow(QMainWindow):
         self.renders = RenderService(engine, self)
         self.player = Player(self)
         self.preview_player = Player(self)
-        self._preview_task = None
         self._quitting = False
 
         self.library = LibraryView(entries, store)
@@ -169,23 +168,22 @@ class MainWindow(QMainWindow):
         self.nav.setExclusive(True)
         for index in SIDEBAR_ORDER:
             name = PAGES[index]
-            button = QPushButton(name)
-            button.setCheckable(True)
-            button.setAccessibleName(name)
-            button.setToolTip(_NAV_TIPS.get(index, f"Show {name.lower()}"))
-            self.nav.addButton(button, index)
-            layout.addWidget(button)
+            page_button = button(name, name, _NAV_TIPS.get(index, f"Show {name.lower()}"))
+            page_button.setCheckable(True)
+            self.nav.addButton(page_button, index)
+            layout.addWidget(page_button)
         self.nav.button(0).setChecked(True)
         self.nav.idClicked.connect(self.show_page)
         layout.addStretch(1)
-        settings = QPushButton("Settings")
-        settings.setAccessibleName("Settings")
-        settings.setToolTip("Voice, speaking rate, lengths, appearance")
-        settings.clicked.connect(self.open_settings)
-        about = QPushButton("About")
-        about.setAccessibleName("About Kindred")
-        about.setToolTip("About Kindred")
-        about.clicked.connect(lambda: QMessageBox.about(self, "About Kindred", ABOUT_TEXT))
+        settings = button(
+            "Settings", "Settings", "Voice, speaking rate, lengths, appearance", self.open_settings
+        )
+        about = button(
+            "About",
+            "About Kindred",
+            "About Kindred",
+            lambda: QMessageBox.about(self, "About Kindred", ABOUT_TEXT),
+        )
         layout.addWidget(settings)
         layout.addWidget(about)
         return sidebar
@@ -289,12 +287,8 @@ class MainWindow(QMainWindow):
             apply_theme(QApplication.instance(), str(value))
 
     def preview_voice(self, voice: str, rate: int) -> None:
-        script = Script(
-            Meta("Voice preview", "A sample of the voice.", "preview"),
-            (Section(None, (Speech((PREVIEW_TEXT,)),)),),
-        )
+        script = paragraph_script("Voice preview", "A sample of the voice.", PREVIEW_TEXT)
         task = self.renders.start(RenderRequest(script, None, voice, rate))
-        self._preview_task = task
         task.finished.connect(lambda result: self.preview_player.load(result.wav_path))
         task.failed.connect(self.show_problem)
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QProgressBar,
-    QPushButton,
     QSlider,
     QSplitter,
     QStackedWidget,
@@ -32,18 +31,13 @@ from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export
 from app.ui.listen_recorder import ListenRecorder
 from app.ui.player import SKIP_MS, Player
 from app.ui.render_service import RenderRequest, RenderService, RenderTask
-from app.ui.widgets import labelled
+from app.ui.terminal_player import format_clock as clock
+from app.ui.widgets import button, labelled
 
 #: How often the place in a session is saved while playing, so a crash loses little.
 SAVE_EVERY_MS = 5_000
 #: With less than this share left a session counts as finished: there is nothing to resume.
 NEARLY_DONE_SHARE = 0.1
-
-
-def clock(ms: int) -> str:
-    seconds = max(0, int(ms // 1000))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
 @dataclass
@@ -128,16 +122,10 @@ class PlayerView(QWidget):
             "Preparation progress",
             "How far the voice has come in preparing the session",
         )
-        self.cancel_button = QPushButton("Cancel")
-        labelled(self.cancel_button, "Cancel", "Stop preparing this session")
-        self.cancel_button.clicked.connect(self.cancel_render)
+        self.cancel_button = button("Cancel", "Cancel", "Stop preparing this session", self.cancel_render)
         for widget in (self.render_title, self.render_stage, self.render_progress):
             layout.addWidget(widget)
-        row = QHBoxLayout()
-        row.addStretch()
-        row.addWidget(self.cancel_button)
-        row.addStretch()
-        layout.addLayout(row)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
         return page
 
@@ -148,8 +136,9 @@ class PlayerView(QWidget):
         outer.setContentsMargins(24, 16, 24, 16)
 
         header = QHBoxLayout()
-        self.back_button = labelled(QPushButton("‹ Library"), "Back to the library", "Back to the library")
-        self.back_button.clicked.connect(self.backRequested)
+        self.back_button = button(
+            "‹ Library", "Back to the library", "Back to the library", self.backRequested
+        )
         self.title_label = QLabel()
         self.title_label.setObjectName("sessionTitle")
         header.addWidget(self.back_button)
@@ -162,14 +151,14 @@ class PlayerView(QWidget):
         header.addWidget(QLabel("Length"))
         header.addWidget(self.length_picker)
         header.addSpacing(8)
-        self.export_button = labelled(
-            QPushButton("Export…"),
+        self.export_button = button(
+            "Export…",
             "Export",
             "Save this session as an audio file, at this length and with this background sound",
+            self.open_export,
+            object_name="exportButton",
         )
-        self.export_button.setObjectName("exportButton")
         self.export_button.setEnabled(False)
-        self.export_button.clicked.connect(self.open_export)
         header.addWidget(self.export_button)
         outer.addLayout(header)
 
@@ -234,15 +223,18 @@ class PlayerView(QWidget):
         outer.addLayout(seek_row)
 
         controls = QHBoxLayout()
-        self.back15 = labelled(QPushButton("↺ 15 s"), "Back 15 seconds", "Back 15 seconds (Left arrow)")
-        self.play_button = labelled(QPushButton("Play"), "Play or pause", "Play or pause (Space)")
-        self.play_button.setObjectName("playButton")
-        self.forward15 = labelled(
-            QPushButton("15 s ↻"), "Forward 15 seconds", "Forward 15 seconds (Right arrow)"
+        self.back15 = button(
+            "↺ 15 s", "Back 15 seconds", "Back 15 seconds (Left arrow)", lambda: self.player.skip(-SKIP_MS)
         )
-        self.back15.clicked.connect(lambda: self.player.skip(-SKIP_MS))
-        self.forward15.clicked.connect(lambda: self.player.skip(SKIP_MS))
-        self.play_button.clicked.connect(self.player.toggle)
+        self.play_button = button(
+            "Play", "Play or pause", "Play or pause (Space)", self.player.toggle, object_name="playButton"
+        )
+        self.forward15 = button(
+            "15 s ↻",
+            "Forward 15 seconds",
+            "Forward 15 seconds (Right arrow)",
+            lambda: self.player.skip(SKIP_MS),
+        )
         self.volume = labelled(QSlider(Qt.Orientation.Horizontal), "Volume", "Voice volume")
         self.volume.setRange(0, 100)
         self.volume.setMaximumWidth(140)
@@ -282,15 +274,10 @@ class PlayerView(QWidget):
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        back = labelled(QPushButton("Back to the library"), "Back to the library", "Back to the library")
-        back.clicked.connect(self.backRequested)
+        back = button("Back to the library", "Back to the library", "Back to the library", self.backRequested)
         layout.addWidget(heading)
         layout.addWidget(text)
-        row = QHBoxLayout()
-        row.addStretch()
-        row.addWidget(back)
-        row.addStretch()
-        layout.addLayout(row)
+        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
         return page, heading, text
 
@@ -511,9 +498,11 @@ class PlayerView(QWidget):
                     self.transcript.item(cue), QListWidget.ScrollHint.PositionAtCenter
                 )
         # Between sentences the last caption stays, dimmed, so the eye is not jolted.
-        self.caption.setProperty("speaking", cue_is_speaking(self._timeline, cue, seconds))
-        self.caption.style().unpolish(self.caption)
-        self.caption.style().polish(self.caption)
+        speaking = cue_is_speaking(self._timeline, cue, seconds)
+        if self.caption.property("speaking") != speaking:  # restyling on every tick is wasted work
+            self.caption.setProperty("speaking", speaking)
+            self.caption.style().unpolish(self.caption)
+            self.caption.style().polish(self.caption)
 
     def _on_playing(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")

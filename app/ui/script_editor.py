@@ -277,16 +277,13 @@ class ScriptEditor(QWidget):
         finally:
             self._loading = False
         self.set_modified(False)
-        self._set_exact(None)
+        self.set_exact_lengths(None)
         self.check_now()
 
     def set_read_only(self, read_only: bool) -> None:
         self.text_edit.setReadOnly(read_only)
         for action in (self.pause_action, self.flexible_pause_action, self.bell_action, self.section_action):
             action.setEnabled(not read_only)
-
-    def is_read_only(self) -> bool:
-        return self.text_edit.isReadOnly()
 
     def is_modified(self) -> bool:
         return self.text_edit.document().isModified()
@@ -303,7 +300,7 @@ class ScriptEditor(QWidget):
     def _on_contents_change(self, _position: int, removed: int, added: int) -> None:
         if self._loading or not (removed or added):
             return
-        self._set_exact(None)  # a rendered length belongs to the text as it was
+        self.set_exact_lengths(None)  # a rendered length belongs to the text as it was
         self._check_timer.start()
         self.textChanged.emit()
 
@@ -439,9 +436,6 @@ class ScriptEditor(QWidget):
 
     def set_exact_lengths(self, text: str | None) -> None:
         """Show the exact length from a render ("Rendered: 10:00.0 exactly"); None hides it."""
-        self._set_exact(text)
-
-    def _set_exact(self, text: str | None) -> None:
         self.exact_label.setText(text or "")
         self.exact_label.setVisible(bool(text))
 

@@ -29,17 +29,13 @@ from app import paths
 from app.history import Store
 from app.render.sounds import ambience_names
 from app.tts import DEFAULT_RATE_WPM, Voice
+from app.ui.timer_view import sound_label
 from app.ui.widgets import labelled
 
 MIN_RATE = 80
 MAX_RATE = 220
 DEFAULT_LENGTHS = (5, 10, 15, 20, 30)  # minutes
 THEMES = (("Follow system", "system"), ("Light", "light"), ("Dark", "dark"))
-
-
-def _sound_label(name: str) -> str:
-    text = name.replace("-", " ").replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def voice_label(voice: Voice) -> str:
@@ -143,7 +139,7 @@ class SettingsDialog(QDialog):
         self.ambience_combo.addItem("The script's own", "script")
         self.ambience_combo.addItem("None", "none")
         for name in ambience_names():
-            self.ambience_combo.addItem(_sound_label(name), name)
+            self.ambience_combo.addItem(sound_label(name), name)
         labelled(
             self.ambience_combo, "Default background sound", "The sound under the voice when a session starts"
         )
@@ -210,8 +206,8 @@ class SettingsDialog(QDialog):
             # A length chosen elsewhere (say 25 min) is shown as it is rather than lost.
             self.length_combo.addItem(f"{round(length / 60)} min", length)
         _select(self.length_combo, length)
-        ambience = get("default_ambience", "script")
-        _select(self.ambience_combo, ambience if self.ambience_combo.findData(ambience) >= 0 else "script")
+        # A sound that has since gone falls back to the first item, the script's own.
+        _select(self.ambience_combo, get("default_ambience", "script"))
         _select(self.theme_combo, get("theme", "system"))
         self.streaks_check.setChecked(bool(get("show_streaks", True)))
 

@@ -104,7 +104,6 @@ def play_in_terminal(
     Raises KindredError (unknown ambience, a length the script cannot fill, no voice) for
     the command line to report.
     """
-    out = out or sys.stdout
     err = err or sys.stderr
     sound = ambience_for(script, ambience)  # before rendering: a typo should not wait for the voice
 

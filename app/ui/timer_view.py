@@ -159,12 +159,9 @@ class TimerView(QWidget):
             presets.addWidget(button)
         presets.addStretch(1)
         form.addRow("Minutes", presets)
-        self.length_spin = QSpinBox()
-        self.length_spin.setObjectName("timerLength")
-        self.length_spin.setRange(1, MAX_MINUTES)
-        self.length_spin.setSuffix(" min")
-        self.length_spin.setMinimumWidth(110)
-        labelled(self.length_spin, "Length in minutes", "Any length from 1 minute to 3 hours")
+        self.length_spin = labelled(
+            _minutes_spin("timerLength", 110), "Length in minutes", "Any length from 1 minute to 3 hours"
+        )
         custom = QHBoxLayout()
         custom.addWidget(self.length_spin)
         custom.addStretch(1)
@@ -179,12 +176,11 @@ class TimerView(QWidget):
         interval_row.setSpacing(8)
         self.interval_check = QCheckBox("Every")
         labelled(self.interval_check, "Interval bells", "Ring a bell at even intervals during the sitting")
-        self.interval_spin = QSpinBox()
-        self.interval_spin.setObjectName("timerInterval")
-        self.interval_spin.setRange(1, MAX_MINUTES)
-        self.interval_spin.setSuffix(" min")
-        self.interval_spin.setMinimumWidth(100)
-        labelled(self.interval_spin, "Interval in minutes", "How many minutes between interval bells")
+        self.interval_spin = labelled(
+            _minutes_spin("timerInterval", 100),
+            "Interval in minutes",
+            "How many minutes between interval bells",
+        )
         self.interval_bell = self._bell_combo(allow_none=False)
         labelled(self.interval_bell, "Interval bell", "The bell that marks each interval")
         interval_row.addWidget(self.interval_check)
@@ -380,6 +376,15 @@ class TimerView(QWidget):
         self.error_label.hide()
         self._remember()
         self.startRequested.emit(script, self.selected_ambience())
+
+
+def _minutes_spin(name: str, min_width: int) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(1, MAX_MINUTES)
+    spin.setSuffix(" min")
+    spin.setMinimumWidth(min_width)
+    return spin
 
 
 def _minutes(seconds: object, default: int) -> int:

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,17 +16,10 @@ from app import paths
 from app.cli import main
 from app.history import CsvImportError, ListenLog, Store, export_csv, import_csv
 from app.history.csv_io import COLUMNS
+from tests.program import ROOT, kindred
 
-ROOT = Path(__file__).resolve().parents[2]
 BERLIN = ZoneInfo("Europe/Berlin")
 HEADER = ",".join(COLUMNS)
-
-
-@pytest.fixture
-def log():
-    store = Store(paths.database_path())  # the one the CLI opens, in this test's KINDRED_HOME
-    yield ListenLog(store)
-    store.close()
 
 
 def fill(log: ListenLog) -> None:
@@ -157,18 +149,6 @@ def test_a_file_that_is_not_kindreds_csv_is_refused_at_line_1(text, message):
 
 
 # -- the commands ----------------------------------------------------------------------------
-
-
-def kindred(*args: str | Path) -> subprocess.CompletedProcess:
-    """The real program, in this test's KINDRED_HOME (set by conftest in os.environ)."""
-    return subprocess.run(
-        [sys.executable, "-m", "app", *map(str, args)],
-        cwd=ROOT,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_history_lists_newest_first_with_local_times_and_notes(log, capsys):

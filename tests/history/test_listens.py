@@ -21,13 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.fixture
-def log(tmp_path):
-    store = Store(tmp_path / "k.sqlite3")
-    yield ListenLog(store)
-    store.close()
-
-
 def at(year, month, day, hour=9, minute=0, zone=BERLIN) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=zone)
 

@@ -12,13 +12,6 @@ from app.history import ListenLog, NewListen, Store, minutes_per_week, practice_
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.fixture
-def log(tmp_path):
-    store = Store(tmp_path / "k.sqlite3")
-    yield ListenLog(store)
-    store.close()
-
-
 def sit(log, start: datetime, heard=600.0, length=600.0, theme="choice") -> int:
     """One finished listen, through the same calls the player makes."""
     listen_id = log.start_listen("s", "S", theme, length, now=start)

@@ -662,13 +662,15 @@ def test_an_empty_ambience_is_no_ambience():
     )
 
 
-def test_a_huge_front_matter_is_refused_without_reading_it():
-    from app.script.parser import MAX_FRONT_MATTER_CHARS
+def test_a_huge_front_matter_is_refused_without_reading_it(monkeypatch):
+    from app.script.parser import MAX_FRONT_MATTER_CHARS, _Parser
 
+    def read_yaml(*args):
+        raise AssertionError("the huge front matter was handed to the YAML loader")
+
+    monkeypatch.setattr(_Parser, "load_yaml", read_yaml)
     filler = "# padding\n" * (MAX_FRONT_MATTER_CHARS // 10 + 1)
-    started = time.monotonic()
     errors = errors_of("---\n" + filler + "title: T\nsummary: S\ntheme: t\n---\n[paws 5s]\n")
-    assert time.monotonic() - started < 1
     assert [place(error) for error in errors] == [(1, 1), (6560, 1)]
     size = len(filler) + len("title: T\nsummary: S\ntheme: t\n")
     assert errors[0].message.startswith(

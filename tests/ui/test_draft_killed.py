@@ -6,12 +6,8 @@ with SIGKILL (no chance to close anything) and starts a new window, which must o
 draft back with exactly the text that was typed.
 """
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from app import paths
 from app.history import Store
@@ -21,8 +17,7 @@ from app.library.user_scripts import UserLibrary
 from app.script.template import template_text
 from app.tts import FakeEngine
 from app.ui.main_window import WRITE_PAGE, MainWindow
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ui.child_app import child_app, kill_hard
 
 #: Typed key by key; the last line comes as an input method commits it (QTest types ASCII only).
 TYPED_KEYS = ["Let the day soften at its edges.", "[pause 5s]", "May we be gentle with each other."]
@@ -65,18 +60,8 @@ app.exec()
 def test_unsaved_text_survives_a_killed_window_and_is_offered_back(qtbot, kindred_home):
     path = UserLibrary().new_script("Evening Kindness")
     saved = path.read_bytes()
-    environment = dict(os.environ, KINDRED_HOME=str(kindred_home), QT_QPA_PLATFORM="offscreen")
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(path), "|".join(TYPED_KEYS), COMMITTED],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        encoding="utf-8",
-    )
     lines = []
-    try:
+    with child_app(CHILD, str(path), "|".join(TYPED_KEYS), COMMITTED, home=kindred_home) as child:
         # A deadline only so a broken child cannot hang the suite; nothing is asserted about speed.
         deadline = time.monotonic() + 120
         for line in child.stdout:
@@ -85,13 +70,7 @@ def test_unsaved_text_survives_a_killed_window_and_is_offered_back(qtbot, kindre
                 break
             if time.monotonic() > deadline:
                 break
-        assert child.poll() is None, f"the app ended before it could be killed: {lines}"
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        kill_hard(child, f": {lines}")
     assert child.returncode == -signal.SIGKILL
     assert lines[-1] == f"DRAFT {draft_key(path)}", lines
     assert path.read_bytes() == saved  # nothing was saved: only the draft holds the text

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtGui import QDesktopServices
 
 from app import paths
-from app.history import Store
 from app.library import load_catalogue
 from app.render.sounds import ambience_names
 from app.script import parse_script
@@ -242,13 +241,11 @@ def test_the_players_export_button_opens_the_dialog_for_the_session(qtbot, view)
 
 
 @pytest.fixture
-def window(qtbot):
-    store = Store(paths.database_path())
+def window(qtbot, store):
     widget = MainWindow(store, load_catalogue(), FakeEngine())
     qtbot.addWidget(widget)
     yield widget
     widget.renders.wait()
-    store.close()
 
 
 def test_the_librarys_export_button_opens_the_dialog_at_the_chosen_length(qtbot, window):

@@ -7,18 +7,13 @@ prints the heard time the recorder has counted twice a second. The test kills it
 playing, reopens the database the next start would open, and compares.
 """
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from app import paths
 from app.history import ListenLog, Store
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ui.child_app import child_app, kill_hard
 
 CHILD = """
 import sys
@@ -56,18 +51,9 @@ MAY_LOSE_S = 10.0
 
 
 def test_a_killed_window_keeps_all_but_the_last_ten_seconds_heard(kindred_home):
-    environment = dict(os.environ, KINDRED_HOME=str(kindred_home), QT_QPA_PLATFORM="offscreen")
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
     last_heard = 0.0
     listen_id = None
-    try:
+    with child_app(CHILD, home=kindred_home) as child:
         # A deadline only so a broken child cannot hang the suite; nothing is asserted about speed.
         deadline = time.monotonic() + 120
         for line in child.stdout:
@@ -78,13 +64,7 @@ def test_a_killed_window_keeps_all_but_the_last_ten_seconds_heard(kindred_home):
                     break
             if time.monotonic() > deadline:
                 break
-        assert child.poll() is None, "the app ended before it could be killed"
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        kill_hard(child)
     assert child.returncode == -signal.SIGKILL
     assert listen_id is not None and last_heard >= KILL_AFTER_HEARD_S, "the session never played long enough"
 

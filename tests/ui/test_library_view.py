@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget
 
 from app.history import Store
 from app.library import LibraryEntry, load_catalogue
@@ -74,13 +74,6 @@ theme: rest
 Hello there.
 [paws 5s]
 """
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    opened = Store(tmp_path / "kindred.sqlite3")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
@@ -358,7 +351,6 @@ def _generated(count: int, folder: Path) -> list[LibraryEntry]:
 
 def test_a_thousand_user_scripts_stay_fast_and_correct(qtbot, store, tmp_path):
     entries = _generated(1000, tmp_path)
-    started = time.perf_counter()
     view = LibraryView(entries, store)
     qtbot.addWidget(view)
     view.resize(1000, 700)
@@ -373,9 +365,11 @@ def test_a_thousand_user_scripts_stay_fast_and_correct(qtbot, store, tmp_path):
     assert view.visible_titles() == [t for t in expected if int(t.split()[1]) % 5 == 4]
     view.search_field.setText("practice 0999")  # "0999" is in the title only
     assert view.visible_titles() == ["Practice 0999"]
-    elapsed = time.perf_counter() - started
-    # Generous, so a slow CI machine passes; a per-row widget design would take far longer.
-    assert elapsed < 3.0, f"building and filtering 1,000 scripts took {elapsed:.2f} s"
+    # Fast by design rather than by a stopwatch: the rows are painted by one delegate, so a
+    # thousand scripts make no more widgets than one does (a per-row widget design would).
+    one = LibraryView(entries[:1], store)
+    qtbot.addWidget(one)
+    assert len(view.findChildren(QWidget)) == len(one.findChildren(QWidget))
 
 
 def test_filter_model_alone(tmp_path):

@@ -2,8 +2,6 @@
 
 import pytest
 
-from app import paths
-from app.history import Store
 from app.script import parse_script
 from app.tts import FakeEngine
 from app.ui.player import Player
@@ -67,11 +65,9 @@ def test_leaving_for_another_session_ends_the_listen_unfinished(qtbot, view):
     assert 0.5 <= recorder.log.get(first).heard_s < 4
 
 
-def test_no_log_means_no_recorder(qtbot):
-    store = Store(paths.database_path())
+def test_no_log_means_no_recorder(qtbot, store):
     player = Player()
     widget = PlayerView(player, RenderService(FakeEngine()), store)
     qtbot.addWidget(widget)
     assert widget.recorder is None
     widget.end_listen()  # harmless without a log
-    store.close()

@@ -4,16 +4,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import paths
-from app.history import Store
 from app.library import load_catalogue
 from app.tts import FakeEngine
 from app.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot):
-    store = Store(paths.database_path())
+def window(qtbot, store):
     widget = MainWindow(store, load_catalogue(), FakeEngine())
     qtbot.addWidget(widget)
     widget.show()
@@ -22,7 +19,6 @@ def window(qtbot):
     yield widget
     widget.player.unload()
     widget.renders.wait()
-    store.close()
 
 
 def entry(slug):

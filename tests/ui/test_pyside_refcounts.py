@@ -9,6 +9,7 @@ pyproject.toml keeps such versions out; this test fails if one comes back.
 
 import sys
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem
 
@@ -22,6 +23,8 @@ def _count_lost(call) -> int:
     return before - sys.getrefcount(None)
 
 
+# From Python 3.12 None is immortal: its count never changes, so there is nothing to watch.
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12")
 def test_methods_returning_nothing_keep_none_alive(qtbot):
     label = QLabel()
     qtbot.addWidget(label)

@@ -32,17 +32,22 @@ def choose(combo: QComboBox, value) -> None:
     combo.setCurrentIndex(index)
 
 
+def change_everything(dialog, voice, rate, length, ambience, theme, show_streaks) -> None:
+    """Every control changed, in the order the dialog shows them."""
+    choose(dialog.voice_combo, voice)
+    dialog.rate_slider.setValue(rate)
+    choose(dialog.length_combo, length)
+    choose(dialog.ambience_combo, ambience)
+    choose(dialog.theme_combo, theme)
+    dialog.streaks_check.setChecked(show_streaks)
+
+
 def test_each_setting_is_stored_and_announced_at_once(qtbot, make_dialog, store):
     dialog = make_dialog()
     changes = []
     dialog.settingChanged.connect(lambda key, value: changes.append((key, value)))
 
-    choose(dialog.voice_combo, "roa/fr")
-    dialog.rate_slider.setValue(170)
-    choose(dialog.length_combo, 15 * 60)
-    choose(dialog.ambience_combo, "rain")
-    choose(dialog.theme_combo, "dark")
-    dialog.streaks_check.setChecked(False)
+    change_everything(dialog, "roa/fr", 170, 15 * 60, "rain", "dark", show_streaks=False)
 
     expected = [
         ("voice", "roa/fr"),
@@ -91,12 +96,7 @@ def test_hear_it_asks_for_the_selected_voice_at_the_chosen_rate(qtbot, make_dial
 
 def test_choices_are_there_in_a_new_dialog(qtbot, make_dialog):
     first = make_dialog()
-    choose(first.voice_combo, "fake/bright")
-    first.rate_slider.setValue(200)
-    choose(first.length_combo, 30 * 60)
-    choose(first.ambience_combo, "forest-night")
-    choose(first.theme_combo, "light")
-    first.streaks_check.setChecked(False)
+    change_everything(first, "fake/bright", 200, 30 * 60, "forest-night", "light", show_streaks=False)
     qtbot.mouseClick(first.buttons.button(first.buttons.StandardButton.Close), Qt.MouseButton.LeftButton)
     assert not first.isVisible()
 
