@@ -52,8 +52,4 @@ bench-ui: system-test $(STAMP_TEST)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python benchmarks/bench_ui.py
 
 install-desktop: system-run $(STAMP_RUN)
-	mkdir -p $(HOME)/.local/share/applications $(HOME)/.local/share/icons/hicolor/scalable/apps
-	cp resources/kindred.svg $(HOME)/.local/share/icons/hicolor/scalable/apps/kindred.svg
-	sed -e "s|@EXEC@|$(CURDIR)/$(BIN)/kindred|" -e "s|@ICON@|kindred|" resources/kindred.desktop \
-		> $(HOME)/.local/share/applications/kindred.desktop
-	@echo "Kindred is in your desktop's menu."
+	$(BIN)/kindred install-desktop

@@ -164,7 +164,15 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
 
     commands.add_parser("voices", help="list the voices this computer can speak with")
-    commands.add_parser("doctor", help="check the voice, ffmpeg, audio output and data folders")
+    commands.add_parser(
+        "doctor", help="check the voice, ffmpeg, audio output, data folders and Kindred's own files"
+    )
+    desktop = commands.add_parser(
+        "install-desktop", help="add Kindred to your desktop's menu (or take it out with --remove)"
+    )
+    desktop.add_argument(
+        "--remove", action="store_true", help="take out the menu entry and icon that install-desktop wrote"
+    )
     return parser
 
 
@@ -184,12 +192,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "history": _history,
         "stats": _stats,
         "new": _new,
+        "install-desktop": _install_desktop,
     }
     try:
-        return handlers[args.command](args)
+        status = handlers[args.command](args)
+        sys.stdout.flush()  # here, where a closed pipe is caught below, not at the interpreter's exit
+        return status
     except KindredError as error:
         print(f"{error.title}: {error.explanation}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:
+        # `kindred voices | head`: the reader has all it wanted. Point stdout at nothing so that
+        # the interpreter's final flush cannot complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:
         # A folder Kindred needs (data, cache) is missing or unwritable: say which, not a traceback.
         where = f"{error.filename}: " if error.filename else ""
@@ -371,6 +387,11 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def open_window() -> int:
+    """The `kindred-window` entry point: the window with no console (pythonw on Windows)."""
+    return _window()
+
+
 def _window() -> int:
     """No command: open the window. Qt is loaded here only, never by the other commands."""
     try:
@@ -488,6 +509,25 @@ def _doctor(args: argparse.Namespace) -> int:
         status = "OK  " if check.ok else "FAIL"
         print(f"{status} {check.name}: {check.detail}")
     return EXIT_OK if all_ok else EXIT_FAILURE
+
+
+def _install_desktop(args: argparse.Namespace) -> int:
+    from app import desktop_install
+
+    if args.remove:
+        removed = desktop_install.remove()
+        if not removed:
+            print("Kindred was not in your desktop's menu: nothing to remove.")
+        for path in removed:
+            print(f"Removed {path}")
+        return EXIT_OK
+    command = desktop_install.launcher_command()
+    files = desktop_install.install(command=command)
+    print(f"Kindred is in your desktop's menu; it starts {desktop_install.exec_line(command)}")
+    for path in files.all():
+        print(f"  wrote {path}")
+    print("`kindred install-desktop --remove` takes it out again.")
+    return EXIT_OK
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,9 @@ from pathlib import Path
 
 from app import paths
 from app.errors import KindredError
+
+#: Images the stylesheet draws with (arrows, ticks): without them controls lose their marks.
+REQUIRED_IMAGES = ("arrow-down.svg", "arrow-up.svg", "check-dark.svg", "check-light.svg")
 
 
 @dataclass(frozen=True)
@@ -123,26 +127,94 @@ def _file_in_the_way(folder: Path) -> Path | None:
     return None
 
 
+def reinstall_hint() -> str:
+    """The exact command that puts back Kindred's own files, for the way this copy was installed."""
+    if not paths.is_installed():
+        root = paths.bundled_dir()
+        return f"restore them in the checkout with `git -C {root} checkout -- scripts audio resources docs`"
+    if f"{os.sep}pipx{os.sep}venvs{os.sep}" in sys.prefix + os.sep:
+        return "reinstall Kindred with `pipx reinstall kindred`"
+    return (
+        f"reinstall Kindred with `{sys.executable} -m pip install --force-reinstall --no-deps "
+        f"{installed_from()}`"
+    )
+
+
+def installed_from() -> str:
+    """What this copy was installed from: the wheel or folder pip recorded, else the name."""
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    try:
+        record = json.loads(metadata.distribution("kindred").read_text("direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        return "kindred"
+    url = urlparse(str(record.get("url", "")))
+    if url.scheme == "file" and url.path:
+        return shlex.quote(unquote(url.path))
+    return "kindred"
+
+
+def check_bundled_files() -> Check:
+    """Kindred's own files (stylesheet, icons, menu entry, guide, notices): all there, and where."""
+    where = paths.bundled_dir()
+    kind = "installed copy" if paths.is_installed() else "developer checkout"
+    needed = [
+        paths.stylesheet_path(),
+        paths.app_icon_path(),
+        *(paths.resources_dir() / name for name in REQUIRED_IMAGES),
+        paths.desktop_template_path(),
+        paths.metainfo_path(),
+        paths.writing_guide_path(),
+        paths.notice_path(),
+    ]
+    missing = [path for path in needed if not path.is_file()]
+    if missing:
+        names = ", ".join(str(path.relative_to(where)) for path in missing)
+        return Check("Kindred's files", False, f"missing in {where}: {names}; {reinstall_hint()}")
+    return Check("Kindred's files", True, f"{where} ({kind})")
+
+
 def check_sounds() -> Check:
-    from app.render.sounds import ambience_names, bell_names
+    from app.render.sounds import DEFAULT_BELL, ambience_names, bell_names
 
     bells, loops = bell_names(), ambience_names()
-    if not bells:
-        return Check("sounds", False, f"no bells in {paths.bells_dir()}: reinstall Kindred")
+    if not bells or DEFAULT_BELL not in bells:
+        what = "no bells" if not bells else f"not the default bell “{DEFAULT_BELL}”"
+        return Check("sounds", False, f"{what} in {paths.bells_dir()}: {reinstall_hint()}")
+    if not loops:
+        return Check("sounds", False, f"no background sounds in {paths.ambience_dir()}: {reinstall_hint()}")
     return Check("sounds", True, f"{len(bells)} bells, {len(loops)} ambience loops")
 
 
 def check_library() -> Check:
     from app.library import load_catalogue
+    from app.render.sounds import asset_errors
 
     entries = load_catalogue()
+    bundled = [entry for entry in entries if entry.origin == "bundled"]
+    if not bundled:
+        return Check(
+            "library", False, f"no bundled meditations in {paths.bundled_scripts_dir()}: {reinstall_hint()}"
+        )
     broken = [entry for entry in entries if entry.script is None]
     if broken:
         names = ", ".join(str(entry.path) for entry in broken)
         return Check(
             "library", False, f"{len(broken)} script(s) with errors: {names}; run `kindred check` on them"
         )
-    return Check("library", True, f"{len(entries)} scripts")
+    # A bundled script whose bell or background is missing would fail only when played.
+    unplayable = [entry.path.name for entry in bundled if entry.script and asset_errors(entry.script)]
+    if unplayable:
+        return Check(
+            "library",
+            False,
+            f"sounds used by {', '.join(unplayable)} are missing from {paths.audio_dir()}: "
+            + reinstall_hint(),
+        )
+    user = len(entries) - len(bundled)
+    return Check("library", True, f"{len(bundled)} bundled meditations, {user} of your own")
 
 
 CHECKS: list[Callable[[], Check]] = [
@@ -152,6 +224,7 @@ CHECKS: list[Callable[[], Check]] = [
     check_audio_output,
     lambda: check_folder("data folder", paths.data_dir()),
     lambda: check_folder("cache folder", paths.cache_dir()),
+    check_bundled_files,
     check_sounds,
     check_library,
 ]

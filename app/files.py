@@ -29,12 +29,36 @@ def atomic_output(path: Path, stage_elsewhere: bool = False) -> Iterator[BinaryI
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
+            # mkstemp's 0600 keeps the half-written file private; the finished one gets the mode
+            # any program would give it (a replaced file keeps its own).
+            os.chmod(tmp_name, _final_mode(path))
             os.fsync(handle.fileno())
         _move_into_place(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def _final_mode(path: Path) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, and put it back at once
+    os.umask(mask)
+    return mask
 
 
 def move_file_atomically(source: Path, target: Path) -> None:

@@ -7,12 +7,17 @@ platformdirs gives the per-user folders; KINDRED_HOME puts all of them under one
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "Kindred"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The desktop's name for Kindred: the .desktop file, the icon and the AppStream id share it.
+APP_ID = "io.github.kindred.Kindred"
+#: Where the wheel puts the repository's top-level scripts/, audio/, resources/ and docs/
+#: (pyproject.toml maps them there), inside the package so that they travel with it.
+BUNDLED_FOLDER = "_bundled"
 
 
 def _home_override() -> Path | None:
@@ -51,12 +56,61 @@ def render_cache_dir() -> Path:
     return cache_dir() / "renders"
 
 
+def bundled_dir() -> Path:
+    """The folder holding everything that ships with Kindred: scripts/, audio/, resources/, docs/.
+
+    Installed (a wheel, pipx) that is `app/_bundled` inside the package. In a developer's
+    checkout (an editable install included) the same files are the repository's own top-level
+    folders, recognised by the pyproject.toml beside the package; nothing else is assumed.
+    """
+    package = Path(str(resources.files("app")))
+    installed = package / BUNDLED_FOLDER
+    if installed.is_dir() or not (package.parent / "pyproject.toml").is_file():
+        return installed  # where an installed copy must have them, even when they are missing
+    return package.parent
+
+
+def is_installed() -> bool:
+    """True for a copy installed from a wheel, False for a developer's checkout."""
+    return bundled_dir().name == BUNDLED_FOLDER
+
+
 def bundled_scripts_dir() -> Path:
-    return PROJECT_ROOT / "scripts"
+    return bundled_dir() / "scripts"
 
 
 def audio_dir() -> Path:
-    return PROJECT_ROOT / "audio"
+    return bundled_dir() / "audio"
+
+
+def resources_dir() -> Path:
+    """Icons, the stylesheet, the .desktop template and the AppStream metainfo."""
+    return bundled_dir() / "resources"
+
+
+def app_icon_path() -> Path:
+    return resources_dir() / "kindred.svg"
+
+
+def stylesheet_path() -> Path:
+    return resources_dir() / "style.qss"
+
+
+def desktop_template_path() -> Path:
+    return resources_dir() / f"{APP_ID}.desktop"
+
+
+def metainfo_path() -> Path:
+    return resources_dir() / f"{APP_ID}.metainfo.xml"
+
+
+def writing_guide_path() -> Path:
+    return bundled_dir() / "docs" / "writing-scripts.md"
+
+
+def notice_path() -> Path:
+    """The third-party notices (Qt, espeak-ng, FFmpeg …) shown in About."""
+    return bundled_dir() / "NOTICE"
 
 
 def bells_dir() -> Path:

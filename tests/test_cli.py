@@ -435,11 +435,51 @@ def test_voices_with_the_fake_engine(capsys):
     assert lines[-1] == "2 voices; * marks the default."
 
 
+@pytest.mark.parametrize("command", [["voices"], ["list"], ["--help"]])
+def test_output_into_a_closed_pipe_ends_quietly(command):
+    """`kindred voices | head`: the reader is gone before the first line; no "Broken pipe"."""
+    env = dict(os.environ, KINDRED_ENGINE="fake")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # as `head` does once it has what it wants: every write now fails with EPIPE
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "app", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    assert result.returncode == 0
+
+
+def test_render_output_gets_the_mode_the_umask_allows(tmp_path):
+    out = tmp_path / "out.wav"
+    old = os.umask(0o022)
+    try:
+        assert main(["render", str(write(tmp_path / "good.md", GOOD)), "--length", "1m", "-o", str(out)]) == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+        os.umask(0o077)
+        private = tmp_path / "private.wav"
+        assert main(["render", str(tmp_path / "good.md"), "--length", "1m", "-o", str(private)]) == 0
+        assert private.stat().st_mode & 0o777 == 0o600
+        # A file that is replaced keeps the mode its owner gave it.
+        out.chmod(0o640)
+        assert main(["render", str(tmp_path / "good.md"), "--length", "1m", "-o", str(out)]) == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
 def test_doctor_prints_one_ok_or_fail_line_per_check():
     result = kindred("doctor")
     lines = result.stdout.splitlines()
     assert lines, result.stderr
-    assert all(re.match(r"(OK  |FAIL) [A-Za-z][a-z ]*: \S", line) for line in lines), lines
+    assert all(re.match(r"(OK  |FAIL) [A-Za-z][A-Za-z' ]*: \S", line) for line in lines), lines
     names = [line[5:].split(":")[0] for line in lines]
     for needed in ("voice engine", "ffmpeg", "audio output", "data folder", "cache folder"):
         assert needed in names

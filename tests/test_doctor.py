@@ -239,6 +239,88 @@ def test_run_checks_covers_everything_once(monkeypatch):
         "cache folder",
         "sounds",
         "library",
+        "Kindred's files",
     ):
         assert needed in names
     assert all(isinstance(check, Check) and check.detail for check in checks)
+
+
+# -- Kindred's own files -----------------------------------------------------------------
+
+
+@pytest.fixture
+def installed_copy(tmp_path, monkeypatch):
+    """A copy of the bundled files laid out as a wheel installs them (app/_bundled), which the
+    checks then use; the test removes pieces of it."""
+    from tests.program import ROOT
+
+    bundled = tmp_path / "site-packages" / "app" / "_bundled"
+    for name in ("scripts", "audio", "resources"):
+        shutil.copytree(ROOT / name, bundled / name)
+    (bundled / "docs").mkdir()
+    shutil.copy2(ROOT / "docs" / "writing-scripts.md", bundled / "docs")
+    shutil.copy2(ROOT / "NOTICE", bundled / "NOTICE")
+    monkeypatch.setattr(doctor.paths, "bundled_dir", lambda: bundled)
+    monkeypatch.setattr(doctor.sys, "prefix", str(tmp_path / "pipx" / "venvs" / "kindred"))
+    return bundled
+
+
+def test_check_bundled_files_in_a_checkout_names_the_checkout():
+    check = doctor.check_bundled_files()
+    assert check.ok
+    assert check.detail.endswith("(developer checkout)")
+
+
+def test_check_bundled_files_of_a_complete_installed_copy_says_where_they_are(installed_copy):
+    expected = Check("Kindred's files", True, f"{installed_copy} (installed copy)")
+    assert doctor.check_bundled_files() == expected
+    assert doctor.check_sounds().ok and doctor.check_library().ok
+
+
+def test_a_missing_stylesheet_and_icon_fail_with_the_exact_reinstall_command(installed_copy):
+    (installed_copy / "resources" / "style.qss").unlink()
+    (installed_copy / "resources" / "kindred.svg").unlink()
+    check = doctor.check_bundled_files()
+    assert not check.ok
+    assert f"missing in {installed_copy}: resources/style.qss, resources/kindred.svg" in check.detail
+    assert check.detail.endswith("reinstall Kindred with `pipx reinstall kindred`")
+
+
+def test_no_bundled_scripts_is_a_failure_not_an_empty_library(installed_copy):
+    for script in (installed_copy / "scripts").glob("*.md"):
+        script.unlink()
+    check = doctor.check_library()
+    assert not check.ok
+    assert "no bundled meditations in" in check.detail and "pipx reinstall kindred" in check.detail
+
+
+def test_a_missing_default_bell_fails(installed_copy):
+    (installed_copy / "audio" / "bells" / "singing-bowl.ogg").unlink()
+    check = doctor.check_sounds()
+    assert not check.ok
+    assert "not the default bell “singing-bowl”" in check.detail and "reinstall" in check.detail
+
+
+def test_missing_background_sounds_fail_and_name_the_scripts_that_need_them(installed_copy):
+    for loop in (installed_copy / "audio" / "ambience").iterdir():
+        loop.unlink()
+    assert "no background sounds" in doctor.check_sounds().detail
+    check = doctor.check_library()
+    assert not check.ok
+    assert "sounds used by" in check.detail and ".md" in check.detail
+
+
+def test_reinstall_hint_for_a_plain_venv_names_its_own_python_and_the_wheel(installed_copy, monkeypatch):
+    monkeypatch.setattr(doctor.sys, "prefix", "/home/someone/.venv")
+    monkeypatch.setattr(doctor, "installed_from", lambda: "/home/someone/kindred-0.1.0-py3-none-any.whl")
+    assert doctor.reinstall_hint() == (
+        f"reinstall Kindred with `{sys.executable} -m pip install --force-reinstall --no-deps "
+        "/home/someone/kindred-0.1.0-py3-none-any.whl`"
+    )
+
+
+def test_installed_from_reads_what_pip_recorded():
+    # The test environment holds the checkout as an editable install: pip recorded its folder.
+    from tests.program import ROOT
+
+    assert doctor.installed_from() == str(ROOT)

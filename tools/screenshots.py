@@ -32,6 +32,7 @@ from app.tts import create_engine  # noqa: E402
 from app.ui.main_window import WRITE_PAGE, MainWindow, app_icon  # noqa: E402
 from app.ui.settings_dialog import SettingsDialog  # noqa: E402
 from app.ui.theme import apply_theme  # noqa: E402
+from tests.pulse import private_pulse  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -97,6 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # With --out elsewhere, a trial run leaves the pictures the documentation shows alone.
     OUT = args.out.resolve()
+    # A real (silent) sound device, so the pictures show the app as on a desktop with speakers,
+    # not its "No sound output found" banner. Set before Qt looks for audio devices.
+    with private_pulse() as pulse:
+        os.environ.update(pulse.client_env())
+        return take_screenshots()
+
+
+def take_screenshots() -> int:
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
     store = Store(paths.database_path())

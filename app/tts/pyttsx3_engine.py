@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import queue
+import site
 import subprocess
 import sys
 import threading
@@ -48,10 +49,19 @@ def _pyttsx3_version() -> str:
         return "missing"
 
 
-def _project_root() -> str:
+def _worker_import_root() -> str | None:
+    """The folder `app` was imported from, when a child Python would not find it by itself.
+
+    An installed copy (a wheel, pipx, an editable install) is found by every child through
+    site-packages; putting site-packages on PYTHONPATH would even place it before the standard
+    library. Only `app` run from a plain folder (`python -m app` in an uninstalled source tree)
+    is found through the current directory, which the worker does not share.
+    """
     import app
 
-    return str(Path(app.__file__).resolve().parent.parent)
+    root = Path(app.__file__).resolve().parent.parent
+    site_dirs = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())}
+    return None if root in site_dirs else str(root)
 
 
 def install_hint() -> str:
@@ -376,8 +386,9 @@ class Pyttsx3Engine:
 
     def _start_worker(self) -> _Worker:
         env = dict(os.environ)
-        root = _project_root()
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        root = _worker_import_root()
+        if root:
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         env["PYTHONIOENCODING"] = "utf-8"
         try:
             proc = subprocess.Popen(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import paths
@@ -18,7 +20,7 @@ from app.ui.theme import apply_theme
 def run(argv: list[str] | None = None) -> int:
     app = QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Kindred")
-    app.setDesktopFileName("kindred")
+    app.setDesktopFileName(paths.APP_ID)  # the .desktop file install-desktop writes
     app.setWindowIcon(app_icon())
     try:
         store = Store(paths.database_path())
@@ -37,8 +39,24 @@ def run(argv: list[str] | None = None) -> int:
     engine = create_engine()
     window = MainWindow(store, load_catalogue(), engine)
     window.show()
+    _quit_on_termination(window)
     try:
         return app.exec()
     finally:
         engine.close()
         store.close()
+
+
+def _quit_on_termination(window: MainWindow) -> None:
+    """SIGTERM (logout, `kill`) and SIGINT (Ctrl+C) end Kindred as Quit does, listen saved."""
+
+    def request_quit(signum: int, frame: object) -> None:
+        QTimer.singleShot(0, window.quit_without_questions)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_quit)
+    # Python runs a signal handler only when the interpreter gets control; inside Qt's event loop
+    # that is when a Python slot runs, so a light timer hands it control a few times a second.
+    heartbeat = QTimer(window)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(250)

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -37,6 +38,7 @@ from app.script import Meta, Script, Section, Speech
 from app.tts.engine import DEFAULT_RATE_WPM
 from app.ui.editor_dialogs import EditorDialogs, NoticeBar
 from app.ui.player import Player
+from app.ui.reading_dialogs import writing_guide_dialog
 from app.ui.render_service import RenderRequest, RenderService, RenderTask
 from app.ui.script_editor import ScriptEditor
 from app.ui.widgets import button, labelled, local_shortcut
@@ -115,6 +117,7 @@ class EditorPage(QWidget):
         self.path: Path | None = None
         self.read_only = False
         self.hear_task: RenderTask | None = None
+        self.guide_dialog: QDialog | None = None
         self._trashed: TrashedScript | None = None
         self._pending_drafts: list[Draft] = []
         #: The text last sent to the player, so exact lengths are shown only for that text.
@@ -267,12 +270,24 @@ class EditorPage(QWidget):
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         start = button("New script", "New script", "Start a new script from a short example", self.new_script)
+        guide = button(
+            "Read the writing guide", "Writing guide", "How scripts are written: pauses, bells, sections",
+            self.show_writing_guide,
+        )
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addSpacing(8)
         layout.addWidget(start, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(guide, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
         return page
+
+    def show_writing_guide(self) -> None:
+        """The guide beside the editor, not modal: one can read it and type at the same time."""
+        if self.guide_dialog is None:
+            self.guide_dialog = writing_guide_dialog(self)
+        self.guide_dialog.show()
+        self.guide_dialog.raise_()
 
     def _build_document(self) -> QWidget:
         page = QWidget()
@@ -315,10 +330,16 @@ class EditorPage(QWidget):
             "Play the session from the section the cursor is in, as the text is now (Ctrl+Shift+Return)",
             self.play_from_here,
         )
+        self.guide_button = button(
+            "Writing guide", "Writing guide", "How scripts are written: pauses, bells, sections (F1)",
+            self.show_writing_guide,
+        )
         listen_row.addWidget(self.hear_button)
         listen_row.addWidget(self.play_here_button)
         listen_row.addStretch(1)
+        listen_row.addWidget(self.guide_button)
         layout.addLayout(listen_row)
+        local_shortcut("F1", self, self.show_writing_guide)
         local_shortcut("Ctrl+Shift+H", self, self.hear_paragraph)
         local_shortcut("Ctrl+Shift+Return", self, self.play_from_here)
 

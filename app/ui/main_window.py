@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
-from app.about import ABOUT_TEXT
 from app.history import ListenLog, Store
 from app.library import LibraryEntry
 from app.library.drafts import DraftStore
@@ -42,6 +41,7 @@ from app.ui.library_view import LibraryView
 from app.ui.note_dialog import NoteDialog
 from app.ui.player import SKIP_MS, Player
 from app.ui.player_view import PlayerView, preferred_ambience
+from app.ui.reading_dialogs import about_dialog
 from app.ui.render_service import RenderRequest, RenderService
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import apply_theme
@@ -59,7 +59,7 @@ _NAV_TIPS = {WRITE_PAGE: "Write and change your own meditation scripts"}
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(paths.PROJECT_ROOT / "resources" / "kindred.svg"))
+    return QIcon(str(paths.app_icon_path()))
 
 
 class MainWindow(QMainWindow):
@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.player = Player(self)
         self.preview_player = Player(self)
         self._quitting = False
+        self._no_questions = False
 
         self.library = LibraryView(entries, store)
         # The window's own Ctrl+F works from every page; two shortcuts on one key would cancel out.
@@ -182,11 +183,14 @@ class MainWindow(QMainWindow):
             "About",
             "About Kindred",
             "About Kindred",
-            lambda: QMessageBox.about(self, "About Kindred", ABOUT_TEXT),
+            self.show_about,
         )
         layout.addWidget(settings)
         layout.addWidget(about)
         return sidebar
+
+    def show_about(self) -> None:
+        about_dialog(self).exec()
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -413,6 +417,13 @@ class MainWindow(QMainWindow):
             self.raise_()
             self.activateWindow()
 
+    def quit_without_questions(self) -> None:
+        """The system ends Kindred (logout, SIGTERM, Ctrl+C in its terminal): nobody is there to
+        answer a question, so unsaved text goes to the drafts, offered back at the next start."""
+        self.editor_page.save_draft()
+        self._no_questions = True
+        self.quit()
+
     def quit(self) -> None:
         self._quitting = True
         if self.close():
@@ -432,7 +443,7 @@ class MainWindow(QMainWindow):
                 )
                 self.store.set_setting("tray_told", True)
             return
-        if not self.editor_page.maybe_leave():
+        if not self._no_questions and not self.editor_page.maybe_leave():
             event.ignore()  # Cancel: the unsaved script stays open
             return
         self.player_view.save_position()

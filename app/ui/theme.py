@@ -28,12 +28,12 @@ def resolved_scheme(preference: str) -> str:
 
 
 def stylesheet(scheme: str) -> str:
-    text = (paths.PROJECT_ROOT / "resources" / "style.qss").read_text("utf-8")
+    text = paths.stylesheet_path().read_text("utf-8")
     for name, value in (DARK if scheme == "dark" else LIGHT).items():
         text = text.replace(f"@{name}@", value)
     # The tick is drawn in the colour that reads on the accent: white in light, near-black in dark.
     text = text.replace("@CHECK_ICON@", "check-dark.svg" if scheme == "dark" else "check-light.svg")
-    return text.replace("@RESOURCES@", (paths.PROJECT_ROOT / "resources").as_posix())
+    return text.replace("@RESOURCES@", paths.resources_dir().as_posix())
 
 
 def apply_theme(app: QApplication, preference: str) -> str:

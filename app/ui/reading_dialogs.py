@@ -1,0 +1,77 @@
+"""Dialogs that are read, not filled in: About (with the licence and third-party notices) and
+the guide to writing scripts. Both show files that travel inside the package."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from app import __version__, paths
+from app.about import ABOUT_TEXT, HOMEPAGE, third_party_notices
+from app.ui.widgets import button, labelled
+
+
+def _reading_dialog(parent: QWidget | None, title: str, object_name: str) -> tuple[QDialog, QVBoxLayout]:
+    dialog = QDialog(parent)
+    dialog.setObjectName(object_name)
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(24, 20, 24, 20)
+    layout.setSpacing(12)
+    return dialog, layout
+
+
+def _close_row(dialog: QDialog) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    close = button("Close", "Close", "Close this window", dialog.accept)
+    close.setDefault(True)
+    row.addWidget(close)
+    return row
+
+
+def about_dialog(parent: QWidget | None = None) -> QDialog:
+    """Kindred's version, licence and homepage, then the notices of what it is built with."""
+    dialog, layout = _reading_dialog(parent, "About Kindred", "aboutDialog")
+    header = QHBoxLayout()
+    icon = QLabel()
+    icon.setPixmap(QIcon(str(paths.app_icon_path())).pixmap(64, 64))
+    heading = QLabel(f"Kindred {__version__}")
+    heading.setObjectName("noteHeading")
+    header.addWidget(icon)
+    header.addWidget(heading, 1)
+    text = QLabel(ABOUT_TEXT.replace("\n", "<br><br>") + f'<br><br><a href="{HOMEPAGE}">{HOMEPAGE}</a>')
+    text.setWordWrap(True)
+    text.setOpenExternalLinks(True)
+    notices_label = QLabel("Licence and third-party notices")
+    notices = labelled(
+        QTextBrowser(), "Licence and third-party notices", "The licences of Kindred and what it is built with"
+    )
+    notices.setObjectName("aboutNotices")
+    notices.setPlainText(third_party_notices())
+    layout.addLayout(header)
+    layout.addWidget(text)
+    layout.addWidget(notices_label)
+    layout.addWidget(notices, 1)
+    layout.addLayout(_close_row(dialog))
+    dialog.resize(640, 560)
+    return dialog
+
+
+def writing_guide_dialog(parent: QWidget | None = None) -> QDialog:
+    """docs/writing-scripts.md, rendered: the whole script format with examples."""
+    dialog, layout = _reading_dialog(parent, "Writing a meditation script", "guideDialog")
+    guide = labelled(QTextBrowser(), "Writing guide", "How to write a meditation script")
+    guide.setObjectName("guideText")
+    guide.setOpenExternalLinks(True)
+    try:
+        guide.setMarkdown(paths.writing_guide_path().read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        guide.setPlainText(
+            f"The writing guide {paths.writing_guide_path()} could not be read ({error}). "
+            "Run `kindred doctor`: it says how to reinstall Kindred's files."
+        )
+    layout.addWidget(guide, 1)
+    layout.addLayout(_close_row(dialog))
+    dialog.resize(720, 640)
+    return dialog

@@ -1,0 +1,76 @@
+"""About (licence and third-party notices) and the writing guide: files that travel in the package."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTextBrowser
+
+from app import paths
+from app.library import load_catalogue
+from app.tts import FakeEngine
+from app.ui.main_window import WRITE_PAGE, MainWindow
+from app.ui.reading_dialogs import about_dialog, writing_guide_dialog
+
+
+def test_about_shows_the_licence_and_every_third_party_notice(qtbot):
+    dialog = about_dialog()
+    qtbot.addWidget(dialog)
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "GPL-3.0-or-later" in text and "no warranty" in text
+    notices = dialog.findChild(QTextBrowser, "aboutNotices").toPlainText()
+    assert notices == paths.notice_path().read_text("utf-8")
+    for needed in ("Qt 6", "LGPL-3.0-only", "eSpeak NG", "GPL-3.0-or-later", "FFmpeg", "LGPL-2.1-or-later"):
+        assert needed in notices
+
+
+def test_about_says_so_when_the_notices_are_missing(qtbot, monkeypatch, tmp_path):
+    monkeypatch.setattr(paths, "bundled_dir", lambda: tmp_path)
+    dialog = about_dialog()
+    qtbot.addWidget(dialog)
+    notices = dialog.findChild(QTextBrowser, "aboutNotices").toPlainText()
+    assert f"{tmp_path / 'NOTICE'} could not be read" in notices and "kindred doctor" in notices
+
+
+def test_the_about_button_opens_it(qtbot, store, monkeypatch):
+    window = MainWindow(store, load_catalogue(), FakeEngine())
+    qtbot.addWidget(window)
+    shown = []
+    monkeypatch.setattr("app.ui.main_window.about_dialog", lambda parent: shown.append(parent) or _Closed())
+    about = next(b for b in window.findChildren(type(window.nav.button(0))) if b.text() == "About")
+    about.click()
+    assert shown == [window]
+
+
+class _Closed:
+    def exec(self) -> int:
+        return 0
+
+
+def test_the_writing_guide_renders_the_guide_from_the_package(qtbot):
+    dialog = writing_guide_dialog()
+    qtbot.addWidget(dialog)
+    shown = dialog.findChild(QTextBrowser, "guideText").toPlainText()
+    assert "[pause 20s+]" in shown
+    first_heading = next(
+        line.lstrip("# ").strip()
+        for line in paths.writing_guide_path().read_text("utf-8").splitlines()
+        if line.startswith("#")
+    )
+    assert first_heading in shown
+    assert "# " not in shown.splitlines()[0]  # rendered as a heading, not shown as markdown
+
+
+def test_f1_on_the_write_page_opens_the_guide_beside_the_editor(qtbot, store):
+    window = MainWindow(store, load_catalogue(), FakeEngine())
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.show_page(WRITE_PAGE)
+    page = window.editor_page
+    page.open_path(paths.bundled_scripts_dir() / "pause-before-you-react.md")
+    page.editor.text_edit.setFocus()
+    qtbot.keyClick(page.editor.text_edit, Qt.Key.Key_F1)
+    assert page.guide_dialog is not None and page.guide_dialog.isVisible()
+    assert not page.guide_dialog.isModal()
+    page.guide_dialog.close()
+    window.player.unload()
+    window.renders.wait()
