@@ -17,6 +17,7 @@ from app.about import ABOUT_TEXT
 from app.errors import KindredError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MIN_RATE_WPM, MAX_RATE_WPM = 80, 250
 #: As app.render.export.FORMATS, without loading the audio stack for `--help`.
 EXPORT_FORMATS = ("mp3", "opus", "flac", "wav")
 
@@ -44,9 +45,12 @@ def _rate(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid rate {text!r}: give words per minute, e.g. 130") from None
-    if not 60 <= value <= 400:
-        raise argparse.ArgumentTypeError(f"invalid rate {value}: choose between 60 and 400 words per minute")
+        raise argparse.ArgumentTypeError(f"invalid rate {text!r}: give words per minute, e.g. 120") from None
+    # The voices stay clear within this span; a meditation is spoken at about 110-130.
+    if not MIN_RATE_WPM <= value <= MAX_RATE_WPM:
+        raise argparse.ArgumentTypeError(
+            f"invalid rate {value}: choose between {MIN_RATE_WPM} and {MAX_RATE_WPM} words per minute"
+        )
     return value
 
 
@@ -163,7 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="total minutes, sessions completed, streaks, favourite themes")
     stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
 
-    commands.add_parser("voices", help="list the voices this computer can speak with")
+    voices = commands.add_parser(
+        "voices", help="list the voices this computer can speak with, or add or remove a neural voice"
+    )
+    voice_action = voices.add_mutually_exclusive_group()
+    voice_action.add_argument(
+        "--add", type=Path, metavar="MODEL.onnx", help="add a Piper voice (its .onnx.json lies beside it)"
+    )
+    voice_action.add_argument("--remove", metavar="ID", help="remove a voice you added (see the list)")
+    voices.add_argument(
+        "--config", type=Path, metavar="FILE.json", help="with --add: the voice's settings file"
+    )
     commands.add_parser(
         "doctor", help="check the voice, ffmpeg, audio output, data folders and Kindred's own files"
     )
@@ -246,13 +260,13 @@ def _list(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from app.render.sounds import asset_errors
-    from app.script import ScriptErrors, load_script
+    from app.script import ScriptErrors, load_script, unused_pronunciations
 
     failed = False
     for name in args.files:
         try:
             script = load_script(name)
-            problems = asset_errors(script)
+            problems = asset_errors(script) + unused_pronunciations(script)
         except ScriptErrors as errors:
             print(errors.format())
             failed = True
@@ -307,6 +321,7 @@ def _render(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with contextlib.closing(create_engine()) as engine:
+            _tell_fallback(engine, args.voice)
             result = render_session(
                 script,
                 engine,
@@ -375,6 +390,7 @@ def _export(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with contextlib.closing(create_engine()) as engine:
+            _tell_fallback(engine, args.voice)
             result = export_session(request, engine, progress=bar.update)
     finally:
         bar.finish()  # so that an error starts on a line of its own
@@ -429,6 +445,7 @@ def _play(args: argparse.Namespace) -> int:
     from app.tts.engine import DEFAULT_RATE_WPM
 
     with contextlib.closing(create_engine()) as engine:
+        _tell_fallback(engine, args.voice)
         return play_in_terminal(
             script, args.length, args.voice, args.rate or DEFAULT_RATE_WPM, args.ambience, engine
         )
@@ -486,17 +503,49 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _tell_fallback(engine, wanted: str | None) -> None:
+    """Once per command: why the system voice speaks when the natural one was meant to."""
+    from app.tts import chosen_voice
+
+    voice = chosen_voice(engine, wanted)
+    reason = getattr(engine, "fallback_reason", None)
+    if reason and not voice.startswith("piper/") and (wanted is None or wanted.startswith("piper/")):
+        print(
+            f"Note: {reason} Kindred speaks with eSpeak NG instead (see `kindred doctor`).",
+            file=sys.stderr,
+        )
+
+
 def _voices(args: argparse.Namespace) -> int:
     from app.tts import create_engine
 
+    if args.add:
+        from app.tts.voice_import import import_voice
+
+        voice = import_voice(args.add, args.config)
+        print(f"Added {voice.id}: {voice.name}, {voice.language}. Use it with --voice {voice.id}.")
+        return EXIT_OK
+    if args.remove:
+        from app.tts.voice_import import remove_voice
+
+        trashed = remove_voice(args.remove)
+        print(f"Removed {trashed.voice.id} (its files are in {trashed.folder} until Kindred next starts).")
+        return EXIT_OK
     with contextlib.closing(create_engine()) as engine:
         voices = engine.voices()
         default = engine.default_voice()
+        reason = getattr(engine, "fallback_reason", None)
     width = max(len(voice.id) for voice in voices)
+    engines = max(len(voice.engine) for voice in voices)
     for voice in voices:
         marker = "*" if voice.id == default else " "
-        print(f"{marker} {voice.id:<{width}}  {voice.language:<8}  {voice.name}")
+        print(
+            f"{marker} {voice.id:<{width}}  {voice.language:<8}  {voice.engine:<{engines}}  "
+            f"{voice.quality or '-':<6}  {voice.name}"
+        )
     print(f"\n{len(voices)} voices; * marks the default.")
+    if reason:
+        print(f"The natural voice is not available: {reason}")
     return EXIT_OK
 
 

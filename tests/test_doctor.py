@@ -162,7 +162,7 @@ def test_check_audio_output_survives_a_broken_pactl(bin_dir, linux, tmp_path, mo
 @pytest.mark.skipif(not HAS_ESPEAK, reason="espeak-ng is not installed")
 def test_check_voice_with_the_real_engine():
     check = doctor.check_voice()
-    assert check.name == "voice engine"
+    assert check.name == "system voice"
     assert check.ok, check.detail
     assert check.detail.startswith("pyttsx3-")
     assert "default gmw/en-us" in check.detail
@@ -191,7 +191,7 @@ def test_check_voice_without_a_voice_fails_with_the_engines_explanation(monkeypa
 
     monkeypatch.setattr("app.tts.Pyttsx3Engine", Voiceless)
     check = doctor.check_voice()
-    assert check == Check("voice engine", False, explanation)
+    assert check == Check("system voice", False, explanation)
 
 
 # -- the rest, and all together ----------------------------------------------------------
@@ -222,9 +222,13 @@ def test_check_library_names_a_broken_user_script(kindred_home):
 def test_run_checks_covers_everything_once(monkeypatch):
     # The real voice is tested above; here a stand-in keeps this fast and independent of espeak-ng.
     def stand_in() -> Check:
-        return Check("voice engine", True, "stand-in")
+        return Check("system voice", True, "stand-in")
 
-    checks = [stand_in if check is doctor.check_voice else check for check in doctor.CHECKS]
+    def natural_stand_in() -> Check:
+        return Check("natural voice", True, "stand-in")
+
+    stand_ins = {doctor.check_voice: stand_in, doctor.check_natural_voice: natural_stand_in}
+    checks = [stand_ins.get(check, check) for check in doctor.CHECKS]
     assert stand_in in checks
     monkeypatch.setattr(doctor, "CHECKS", checks)
     checks = doctor.run_checks()
@@ -232,7 +236,8 @@ def test_run_checks_covers_everything_once(monkeypatch):
     assert len(names) == len(set(names))
     for needed in (
         "Python",
-        "voice engine",
+        "system voice",
+        "natural voice",
         "ffmpeg",
         "audio output",
         "data folder",

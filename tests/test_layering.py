@@ -13,7 +13,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 #: top of the package (errors, files, paths) are open to all.
 ALLOWED = {
     "script": {"script", "errors", "files"},
-    "tts": {"tts", "errors", "files"},
+    "tts": {"tts", "errors", "files", "paths"},
     "render": {"render", "tts", "script", "errors", "files", "paths"},
     "library": {"library", "script", "errors", "files", "paths"},
     "history": {"history", "errors", "files", "paths"},

@@ -17,7 +17,9 @@ from app.render.sounds import bell_source, decoded_bell, sound_digest
 from app.render.speech_cache import PROCESSING_VERSION, SpeechCache
 from app.render.timeline import LengthError, Timeline, plan_timeline, utterances_of
 from app.script import Bell, Script, script_to_text
+from app.tts import chosen_voice
 from app.tts.engine import DEFAULT_RATE_WPM, SpeechCancelled, SpeechEngine
+from app.tts.pronounce import COMMON_RESPELLINGS
 
 #: Raise when the layout of sessions or sidecars changes, so old renders are not reused.
 RENDER_VERSION = 1
@@ -57,7 +59,7 @@ def render_session(
     """
     cache_root = Path(cache_root) if cache_root else paths.cache_dir()
     length = length if length is not None else script.default_length
-    voice = voice or engine.default_voice()
+    voice = chosen_voice(engine, voice)
     report = progress or (lambda fraction, stage: None)
 
     key = _render_key(script, engine, voice, rate, length)
@@ -67,7 +69,7 @@ def render_session(
         report(1.0, "Ready")
         return RenderResult(wav_path, timeline_path, json.loads(timeline_path.read_text("utf-8")), True, 0)
 
-    cache = SpeechCache(cache_root / "speech", engine, voice, rate)
+    cache = SpeechCache(cache_root / "speech", engine, voice, rate, script.meta.pronounce)
     sentences = utterances_of(script)
     report(0.0, "Preparing the voice")
     bell_names = {item.name for _, item in script.items() if isinstance(item, Bell)}
@@ -111,7 +113,8 @@ def _render_key(script: Script, engine: SpeechEngine, voice: str, rate: int, len
     identity = {
         "version": [RENDER_VERSION, PROCESSING_VERSION, SESSION_RATE],
         "script": script_to_text(script),
-        "engine": engine.engine_id,
+        "engine": engine.cache_identity(voice),
+        "pronunciations": [rule.pattern.pattern + "=" + rule.replacement for rule in COMMON_RESPELLINGS],
         "voice": voice,
         "rate": rate,
         "length": None if length is None else round(length, 3),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,9 @@ import numpy as np
 from app.files import move_file_atomically
 from app.render.loudness import level_speech
 from app.render.pcm import SESSION_RATE, frame_count, read_wav, to_session_rate, write_wav
+from app.tts import chosen_voice
 from app.tts.engine import SpeechEngine, SpeechRequest
+from app.tts.pronounce import own_rules, respell
 
 #: Raise when the processing below changes, so old clips are not reused.
 PROCESSING_VERSION = 1
@@ -27,15 +29,33 @@ EDGE_FADE_SECONDS = 0.003
 
 
 class SpeechCache:
-    def __init__(self, folder: Path, engine: SpeechEngine, voice: str | None, rate: int):
+    """Clips by their written text; what is synthesized (and keyed) is the text as it is said.
+
+    The key holds the engine's identity for the voice (engine, version, model hash, settings),
+    the rate, and the spoken text, which carries every pronunciation applied.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        engine: SpeechEngine,
+        voice: str | None,
+        rate: int,
+        pronounce: Sequence[tuple[str, str]] = (),
+    ):
         self.folder = Path(folder)
         self.engine = engine
-        self.voice = voice or engine.default_voice()
+        self.voice = chosen_voice(engine, voice)
         self.rate = rate
+        self.identity = engine.cache_identity(self.voice)
+        self.respellings = own_rules(pronounce)
+
+    def spoken(self, text: str) -> str:
+        return respell(text, self.respellings)
 
     def path_for(self, text: str) -> Path:
         identity = "\0".join(
-            [self.engine.engine_id, self.voice, str(self.rate), text, str(PROCESSING_VERSION)]
+            [self.identity, self.voice, str(self.rate), self.spoken(text), str(PROCESSING_VERSION)]
         )
         digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
         return self.folder / digest[:2] / f"{digest[2:34]}.wav"
@@ -66,14 +86,16 @@ class SpeechCache:
         # mid-way leaves only finished clips in the cache, never raw or partial files.
         raw_dir = Path(tempfile.mkdtemp(prefix="kindred-speech-"))
         requests = [
-            SpeechRequest(text, raw_dir / f"{index}.wav", self.voice, self.rate, postprocess=PROCESS_CLIP)
+            SpeechRequest(
+                self.spoken(text), raw_dir / f"{index}.wav", self.voice, self.rate, postprocess=PROCESS_CLIP
+            )
             for index, text in enumerate(todo)
         ]
         done = 0
 
         def finished(index: int) -> None:
             nonlocal done
-            move_file_atomically(requests[index].out_path, self.path_for(requests[index].text))
+            move_file_atomically(requests[index].out_path, self.path_for(todo[index]))
             done += 1
             if on_progress:
                 on_progress(done, len(todo))

@@ -3,7 +3,14 @@
 from .durations import DurationError, format_duration, parse_duration
 from .errors import ScriptError, ScriptErrors
 from .model import Bell, Comment, Item, Meta, Pause, Script, Section, Speech
-from .parser import MAX_FILE_BYTES, MAX_LENGTH_SECONDS, MAX_PAUSE_SECONDS, load_script, parse_script
+from .parser import (
+    MAX_FILE_BYTES,
+    MAX_LENGTH_SECONDS,
+    MAX_PAUSE_SECONDS,
+    load_script,
+    parse_script,
+    unused_pronunciations,
+)
 from .writer import script_to_text
 
 __all__ = [
@@ -25,5 +32,6 @@ __all__ = [
     "load_script",
     "parse_duration",
     "parse_script",
+    "unused_pronunciations",
     "script_to_text",
 ]

@@ -20,6 +20,8 @@ class Meta:
     tags: tuple[str, ...] = ()
     durations: tuple[float, ...] = ()
     ambience: str | None = None
+    #: (written word or phrase, how to say it): applied before the voice speaks, never shown.
+    pronounce: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import difflib
 import os
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -27,7 +28,9 @@ MAX_LENGTH_SECONDS = 3 * 3600
 # so a huge one is a mistake that should not freeze the editor for seconds.
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 
-FIELDS = ("title", "summary", "theme", "tags", "durations", "ambience")
+FIELDS = ("title", "summary", "theme", "tags", "durations", "ambience", "pronounce")
+#: A `pronounce:` entry is a word or a short phrase.
+MAX_PRONOUNCE_CHARS = 100
 DIRECTIVES = ("pause", "bell")
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -280,10 +283,17 @@ class _Parser:
         tags = self.tags(data.get("tags"), where("tags"))
         durations = self.durations(data.get("durations"), where("durations"))
         ambience = self.slug_field("ambience", data, where("ambience"), "rain")
+        pronounce = self.pronounce(data.get("pronounce"), where("pronounce"))
         if len(self.errors) > errors_before or title is None or summary is None or theme is None:
             return None
         return Meta(
-            title=title, summary=summary, theme=theme, tags=tags, durations=durations, ambience=ambience
+            title=title,
+            summary=summary,
+            theme=theme,
+            tags=tags,
+            durations=durations,
+            ambience=ambience,
+            pronounce=pronounce,
         )
 
     def load_yaml(
@@ -458,6 +468,36 @@ class _Parser:
             else:
                 tags.append(tag.strip())
         return tuple(tags)
+
+    def pronounce(self, value: Any, field: _Field) -> tuple[tuple[str, str], ...]:
+        example = "pronounce: {Nguyen: win, close your eyes: cloze your eyes}"
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.error(
+                field.line,
+                1,
+                f"pronounce must pair words with how to say them, like {example}, not {_kind(value)}",
+            )
+            return ()
+        pairs = []
+        for written, spoken in value.items():
+            if spoken is None or written is None:
+                self.error(field.line, 1, "a pronounce entry is empty: write a word, a colon, how to say it")
+            elif not isinstance(written, str) or not isinstance(spoken, str):
+                self.error(field.line, 1, f"pronounce takes words on both sides of a colon, like {example}")
+            elif not written.strip() or not spoken.strip():
+                self.error(field.line, 1, "a pronounce entry is empty: write a word, a colon, how to say it")
+            elif len(written) > MAX_PRONOUNCE_CHARS or len(spoken) > MAX_PRONOUNCE_CHARS:
+                self.error(
+                    field.line,
+                    1,
+                    f"a pronounce entry is longer than {MAX_PRONOUNCE_CHARS} characters: "
+                    "keep it to a word or a phrase",
+                )
+            else:
+                pairs.append((" ".join(written.split()), " ".join(spoken.split())))
+        return tuple(pairs)
 
     def durations(self, value: Any, field: _Field) -> tuple[float, ...]:
         if value is None:
@@ -737,3 +777,30 @@ def _failing_line(node: yaml.Node, file_line: Any) -> int:
             except Exception:  # noqa: BLE001 - the exception itself was already caught once
                 return file_line(key_node.start_mark.line)
     return file_line(0)
+
+
+def unused_pronunciations(script: Script, text: str | None = None) -> list[ScriptError]:
+    """`pronounce:` entries whose word or phrase the script never says (a typo, most likely).
+    `text` is the script's text when it is not (yet) its file's, as in the editor."""
+    spoken = [item.text for _, item in script.items() if isinstance(item, Speech)]
+    problems = []
+    line = _field_line(script.source if text is None else None, text, "pronounce")
+    for written, _ in script.meta.pronounce:
+        words = r"\s+".join(map(re.escape, written.split()))
+        pattern = re.compile(r"(?<!\w)" + words + r"(?!\w)", re.IGNORECASE)
+        if not any(pattern.search(text) for text in spoken):
+            problems.append(
+                ScriptError(
+                    line, 1, f"pronounce: “{written}” is never said in the script; check its spelling"
+                )
+            )
+    return problems
+
+
+def _field_line(source: str | None, text: str | None, name: str) -> int:
+    """The line of a front-matter field in `text` or the script's file (1 when unknown)."""
+    try:
+        lines = (text if text is not None else Path(str(source)).read_text("utf-8")).splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return 1
+    return next((number for number, text in enumerate(lines, 1) if text.startswith(f"{name}:")), 1)

@@ -28,6 +28,8 @@ def script_to_text(script: Script) -> str:
         lines.append(_field("durations", [format_duration(seconds) for seconds in meta.durations]))
     if meta.ambience is not None:
         lines.append(_field("ambience", meta.ambience))
+    if meta.pronounce:
+        lines.append(_field("pronounce", dict(meta.pronounce)))
     lines.append("---")
     for index, section in enumerate(script.sections):
         if section.title is None:
@@ -55,7 +57,7 @@ def _field(name: str, value: Any) -> str:
     can escape any character, are the fallback. Either is checked by reading it back.
     """
     expected = {name: value}
-    flow = None if isinstance(value, list) else False  # lists inline: `tags: [a, b]`
+    flow = None if isinstance(value, (list, dict)) else False  # inline: `tags: [a, b]`, `pronounce: {a: b}`
     plain = yaml.safe_dump(
         expected, allow_unicode=True, sort_keys=False, width=_NO_WRAP, default_flow_style=flow
     )

@@ -10,7 +10,8 @@ from typing import Protocol
 
 from app.errors import KindredError
 
-DEFAULT_RATE_WPM = 135
+#: A guided meditation's pace, in words per minute of speech (each engine is calibrated to it).
+DEFAULT_RATE_WPM = 120
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class Voice:
     id: str
     name: str
     language: str
+    quality: str = ""  # a neural voice's model size: "low", "medium", "high"
+    engine: str = ""  # who speaks it, as a person would call it: "Piper (neural)", "eSpeak NG"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class SpeechRequest:
     #: place before it is handed over. It runs in whichever process synthesized the file, so
     #: CPU-heavy processing (levelling) runs in parallel where the engine has worker processes.
     postprocess: str | None = None
+    #: The engine's own speed setting, instead of `rate` (Piper's length scale, espeak's rate):
+    #: only for measuring a voice's pace, which is what turns words per minute into it.
+    knob: float | None = None
 
 
 class SpeechError(KindredError):
@@ -59,6 +65,11 @@ class SpeechEngine(Protocol):
     def voices(self) -> list[Voice]: ...
 
     def default_voice(self) -> str: ...
+
+    def cache_identity(self, voice: str) -> str:
+        """Everything besides the text and the rate that shapes `voice`'s audio: the engine, its
+        version, the model file's hash, its settings. Part of every speech-cache key."""
+        ...
 
     def synthesize(
         self,

@@ -66,6 +66,9 @@ class FakeEngine:
     def default_voice(self) -> str:
         return _VOICES[0].id
 
+    def cache_identity(self, voice: str) -> str:
+        return f"{self.engine_id}:{voice}"
+
     def synthesize(
         self,
         requests: Sequence[SpeechRequest],

@@ -1,40 +1,19 @@
-"""The computer's own voices through pyttsx3, spoken in worker processes.
+"""The computer's own voices through pyttsx3 (espeak-ng on Linux, SAPI5, macOS voices).
 
-Why processes: espeak segfaults on some texts (pyttsx3 issue #448), which would take the
-whole app down in-process. Each worker (app/tts/worker.py, protocol described there)
-initialises pyttsx3 once and is kept alive between calls, because starting one costs
-about 0.2 s while an utterance costs about 11 ms. A reader thread per worker turns its
-replies into messages on one queue, which works with pipes on every platform (select()
-does not on Windows) and wakes the caller as soon as a reply arrives.
+Spoken in worker processes (app/tts/worker.py; the pool is app/tts/worker_pool.py), because
+espeak segfaults on some texts (pyttsx3 issue #448). Starting a worker costs about 0.2 s,
+an utterance about 11 ms, so workers are kept between calls.
 """
 
 from __future__ import annotations
 
-import collections
-import contextlib
-import json
-import os
-import queue
-import site
-import subprocess
 import sys
-import threading
-import time
-import wave
-import weakref
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from importlib import metadata
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from app.tts.engine import NoVoiceError, SpeechCancelled, SpeechError, SpeechRequest, Voice
-
-# How long the caller's thread blocks at most before it looks at should_cancel again.
-_CANCEL_POLL_S = 0.02
-# After a cancel or a failure, how long busy workers get to finish their utterance before
-# they are killed (killing costs a restart on the next call, finishing costs ~11 ms).
-_DRAIN_S = 0.3
+from app.tts.engine import NoVoiceError, Voice
+from app.tts.worker_pool import WorkerPoolEngine, _Job
 
 
 def _driver_name() -> str:
@@ -47,21 +26,6 @@ def _pyttsx3_version() -> str:
         return metadata.version("pyttsx3")
     except metadata.PackageNotFoundError:
         return "missing"
-
-
-def _worker_import_root() -> str | None:
-    """The folder `app` was imported from, when a child Python would not find it by itself.
-
-    An installed copy (a wheel, pipx, an editable install) is found by every child through
-    site-packages; putting site-packages on PYTHONPATH would even place it before the standard
-    library. Only `app` run from a plain folder (`python -m app` in an uninstalled source tree)
-    is found through the current directory, which the worker does not share.
-    """
-    import app
-
-    root = Path(app.__file__).resolve().parent.parent
-    site_dirs = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())}
-    return None if root in site_dirs else str(root)
 
 
 def install_hint() -> str:
@@ -83,73 +47,12 @@ def install_hint() -> str:
     )
 
 
-def _excerpt(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+class Pyttsx3Engine(WorkerPoolEngine):
+    """A SpeechEngine over pyttsx3; the driver's own rate setting is found from words per minute
+    by measuring each voice (app/tts/pace.py)."""
 
-
-@dataclass
-class _Job:
-    index: int
-    request: SpeechRequest
-    voice: str
-    attempts: int = 0
-
-
-@dataclass(eq=False)
-class _Worker:
-    proc: subprocess.Popen[bytes]
-    ready: bool = False
-    dead: bool = False
-    job: _Job | None = None
-    message_id: int = 0
-    job_timeout: float = 0.0
-    deadline: float = 0.0
-    tmp_path: Path | None = None
-
-
-def _read_replies(worker: _Worker, stream: IO[bytes], inbox: queue.Queue[tuple[_Worker, Any]]) -> None:
-    """Reader thread: every line the worker writes becomes (worker, message); EOF is None."""
-    try:
-        for line in stream:
-            try:
-                message = json.loads(line)
-            except ValueError:
-                continue  # not protocol: ignore rather than guess
-            if isinstance(message, dict):
-                inbox.put((worker, message))
-    except (OSError, ValueError):
-        pass
-    # Closed here, not by the killer: closing a buffered pipe another thread is reading
-    # from can block until that read returns.
-    with contextlib.suppress(OSError):
-        stream.close()
-    inbox.put((worker, None))
-
-
-def _stop_workers(workers: list[_Worker], grace: float = 0.5) -> None:
-    """Ask every worker to end (EOF on its input), kill those that do not in time."""
-    for w in workers:
-        with contextlib.suppress(OSError, ValueError):
-            if w.proc.stdin:
-                w.proc.stdin.close()
-    deadline = time.monotonic() + grace
-    for w in workers:
-        try:
-            w.proc.wait(max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            w.proc.kill()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                w.proc.wait(2)
-        w.dead = True
-    workers.clear()
-
-
-class Pyttsx3Engine:
-    """A SpeechEngine over pyttsx3 (espeak-ng, SAPI5 or NSSpeechSynthesizer).
-
-    Not safe for concurrent calls from several threads: calls are serialised by a lock.
-    """
+    PACE_KNOBS = (100.0, 200.0)
+    KNOB_RANGE = (60.0, 450.0)
 
     def __init__(
         self,
@@ -159,30 +62,18 @@ class Pyttsx3Engine:
         timeout_per_char: float = 0.05,
         start_timeout: float = 20.0,
     ) -> None:
+        super().__init__(
+            list(worker_command or [sys.executable, "-m", "app.tts.worker"]),
+            workers=workers,
+            timeout_base=timeout_base,
+            timeout_per_char=timeout_per_char,
+            start_timeout=start_timeout,
+        )
         self.engine_id = f"pyttsx3-{_pyttsx3_version()}-{_driver_name()}"
-        self.max_workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
-        self.worker_command = list(worker_command or [sys.executable, "-m", "app.tts.worker"])
-        self.timeout_base = timeout_base
-        self.timeout_per_char = timeout_per_char
-        self.start_timeout = start_timeout
-        self._workers: list[_Worker] = []
-        self._inbox: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
-        self._voices: list[Voice] | None = None
-        self._next_id = 0
-        self._lock = threading.RLock()
-        self._closed = False
-        # Stop the workers when the engine is collected or the interpreter exits; the
-        # callback holds the list, never the engine, so it does not keep it alive.
-        self._finalizer = weakref.finalize(self, _stop_workers, self._workers)
 
-    # -- public API ---------------------------------------------------------------------
-
-    def voices(self) -> list[Voice]:
-        with self._lock:
-            if self._voices is None:
-                self._check_open()
-                self._voices = self._ask_voices()
-            return list(self._voices)
+    def _load_voices(self) -> list[Voice]:
+        engine = "eSpeak NG" if _driver_name() == "espeak" else "System voice"
+        return [replace(voice, engine=engine) for voice in self._ask_voices()]
 
     def default_voice(self) -> str:
         voices = self.voices()
@@ -198,306 +89,14 @@ class Pyttsx3Engine:
                 return v.id
         return voices[0].id
 
-    def synthesize(
-        self,
-        requests: Sequence[SpeechRequest],
-        on_done: Callable[[int], None] | None = None,
-        should_cancel: Callable[[], bool] | None = None,
-    ) -> None:
-        with self._lock:
-            self._check_open()
-            cancelled = should_cancel or (lambda: False)
-            if cancelled():
-                raise SpeechCancelled()
-            pending = collections.deque(self._jobs(requests, on_done))
-            try:
-                self._run(pending, on_done, cancelled)
-            except BaseException:
-                self._abandon()
-                raise
+    def _slowness(self, knob: float) -> float:
+        return 100.0 / knob  # espeak stretches its phonemes in proportion to 1/rate
 
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            self._finalizer()
+    def _knob(self, slowness: float) -> float:
+        return 100.0 / slowness
 
-    def __enter__(self) -> Pyttsx3Engine:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    # -- synthesis ----------------------------------------------------------------------
-
-    def _jobs(self, requests: Sequence[SpeechRequest], on_done: Callable[[int], None] | None) -> list[_Job]:
-        """Resolve and check voices before any work starts, so a typo fails at once."""
-        jobs = []
-        default = self.default_voice() if any(not r.voice for r in requests) else None
-        known = {v.id for v in self.voices()} if requests else set()
-        for index, request in enumerate(requests):
-            voice = request.voice or default
-            assert voice is not None
-            if voice not in known:
-                raise SpeechError(
-                    f"There is no voice with the id “{voice}” on this computer. "
-                    "Run `kindred voices` to see the voices you can use."
-                )
-            Path(request.out_path).parent.mkdir(parents=True, exist_ok=True)
-            if not request.text.strip():
-                # Nothing to say (pyttsx3 refuses empty text): a short silence keeps the
-                # request's promise of a WAV file.
-                _write_silence(request.out_path, 0.2)
-                if on_done:
-                    on_done(index)
-                continue
-            jobs.append(_Job(index, request, voice))
-        return jobs
-
-    def _run(
-        self,
-        pending: collections.deque[_Job],
-        on_done: Callable[[int], None] | None,
-        cancelled: Callable[[], bool],
-    ) -> None:
-        while pending or any(w.job for w in self._workers):
-            if cancelled():
-                raise SpeechCancelled()
-            while pending:
-                worker = self._idle_worker()
-                if worker is None:
-                    break
-                self._send_job(worker, pending.popleft(), pending)
-            now = time.monotonic()
-            busy = [w for w in self._workers if w.job]
-            wait = min([_CANCEL_POLL_S] + [w.deadline - now for w in busy])
-            try:
-                worker, message = self._inbox.get(timeout=max(wait, 0.0))
-            except queue.Empty:
-                pass
-            else:
-                reply = self._handle(worker, message)
-                if reply is not None and worker.job and reply.get("id") == worker.message_id:
-                    job, tmp = worker.job, worker.tmp_path
-                    worker.job, worker.tmp_path = None, None
-                    if reply.get("ok"):
-                        assert tmp is not None
-                        os.replace(tmp, job.request.out_path)
-                        if on_done:
-                            on_done(job.index)
-                    elif reply.get("kind") == "voice":
-                        _remove(tmp)
-                        raise SpeechError(
-                            f"The voice “{job.voice}” could not be used ({reply.get('error')}). "
-                            "Run `kindred voices` to see the voices you can use."
-                        )
-                    else:
-                        # The worker is in an unknown state: start afresh and retry.
-                        worker.job, worker.tmp_path = job, tmp
-                        self._fail(worker, f"it reported: {reply.get('error')}", pending)
-                elif message is None and worker.job:
-                    self._fail(worker, self._death(worker), pending)
-            now = time.monotonic()
-            for w in [w for w in self._workers if w.job and now > w.deadline]:
-                assert w.job is not None
-                self._fail(w, f"it gave no answer within {w.job_timeout:.1f} s", pending)
-
-    def _send_job(self, worker: _Worker, job: _Job, pending: collections.deque[_Job]) -> None:
-        out = Path(job.request.out_path)
-        tmp = out.with_suffix(f".part-{worker.proc.pid}.wav")
-        timeout = self.timeout_base + self.timeout_per_char * len(job.request.text)
-        message = {
-            "op": "say",
-            "text": job.request.text,
-            "voice": job.voice,
-            "rate": int(job.request.rate),
-            "path": str(tmp),
-            "timeout": timeout,
-            "postprocess": job.request.postprocess,
-        }
-        job.attempts += 1
-        worker.job, worker.tmp_path, worker.job_timeout = job, tmp, timeout
-        # A worker that has not said hello yet gets its start-up time on top; the hello
-        # resets the deadline to the utterance's own timeout.
-        worker.deadline = time.monotonic() + timeout + (0 if worker.ready else self.start_timeout)
-        if not self._post(worker, message):
-            self._fail(worker, self._death(worker), pending)
-
-    def _fail(self, worker: _Worker, reason: str, pending: collections.deque[_Job]) -> None:
-        """Kill the worker that failed a job; retry the job once on a fresh worker."""
-        job, tmp, was_ready = worker.job, worker.tmp_path, worker.ready
-        worker.job, worker.tmp_path = None, None
-        self._kill(worker)
-        _remove(tmp)
-        if job is None:
-            return
-        if job.attempts < 2:
-            pending.appendleft(job)
-            return
-        if not was_ready:  # the process never got as far as the text: not the line's fault
-            raise SpeechError(
-                f"The speech process could not start ({reason}). Run `kindred doctor` to check the "
-                "voice installation."
-            )
-        raise SpeechError(
-            f"The voice could not speak the line “{_excerpt(job.request.text)}”: the speech "
-            f"process failed twice ({reason}). Try shortening or simplifying this line; if "
-            "other lines fail too, run `kindred doctor` to check the voice installation."
-        )
-
-    def _abandon(self) -> None:
-        """After a cancel or an error: let busy workers finish briefly, publish nothing."""
-        deadline = time.monotonic() + _DRAIN_S
-        while any(w.job for w in self._workers):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            try:
-                worker, message = self._inbox.get(timeout=remaining)
-            except queue.Empty:
-                break
-            try:
-                reply = self._handle(worker, message)
-            except SpeechError:
-                reply = None
-            if worker.job and (message is None or (reply and reply.get("id") == worker.message_id)):
-                if message is None:
-                    self._kill(worker)
-                _remove(worker.tmp_path)
-                worker.job, worker.tmp_path = None, None
-        for w in [w for w in self._workers if w.job]:
-            tmp = w.tmp_path
-            w.job, w.tmp_path = None, None
-            self._kill(w)  # waits for the process to end, so nothing writes the file after
-            _remove(tmp)
-
-    # -- workers --------------------------------------------------------------------------
-
-    def _idle_worker(self) -> _Worker | None:
-        for w in list(self._workers):
-            if w.job:
-                continue
-            if w.dead or w.proc.poll() is not None:
-                self._kill(w)  # died while idle: not the fault of any request
-                continue
-            return w
-        if len(self._workers) < self.max_workers:
-            return self._start_worker()
-        return None
-
-    def _start_worker(self) -> _Worker:
-        env = dict(os.environ)
-        root = _worker_import_root()
-        if root:
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        env["PYTHONIOENCODING"] = "utf-8"
-        try:
-            proc = subprocess.Popen(
-                self.worker_command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env=env,
-                # A GUI app must not flash a console window per worker on Windows.
-                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-            )
-        except OSError as exc:
-            raise SpeechError(
-                f"The speech process could not be started ({exc}). Run `kindred doctor` to check "
-                "the installation."
-            ) from exc
-        worker = _Worker(proc)
-        assert proc.stdout is not None
-        threading.Thread(
-            target=_read_replies,
-            args=(worker, proc.stdout, self._inbox),
-            name="kindred-tts-reader",
-            daemon=True,
-        ).start()
-        self._workers.append(worker)
-        return worker
-
-    def _post(self, worker: _Worker, message: dict[str, Any]) -> bool:
-        self._next_id += 1
-        worker.message_id = message["id"] = self._next_id
-        try:
-            assert worker.proc.stdin is not None
-            worker.proc.stdin.write(json.dumps(message).encode("ascii") + b"\n")
-            worker.proc.stdin.flush()
-        except (OSError, ValueError):
-            return False
-        return True
-
-    def _handle(self, worker: _Worker, message: dict[str, Any] | None) -> dict[str, Any] | None:
-        """Apply a message to the worker's state; return it when it is a reply."""
-        if worker not in self._workers:
-            return None  # from a worker already killed
-        if message is None:
-            worker.dead = True
-            return None
-        if message.get("event") == "hello":
-            if not message.get("ok"):
-                self._kill(worker)
-                raise self._no_voice(message)
-            worker.ready = True
-            if worker.job:
-                worker.deadline = time.monotonic() + worker.job_timeout
-            return None
-        return message
-
-    def _kill(self, worker: _Worker) -> None:
-        worker.dead = True
-        if worker.proc.poll() is None:
-            worker.proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.proc.wait(5)
-        with contextlib.suppress(OSError, ValueError):
-            if worker.proc.stdin:
-                worker.proc.stdin.close()
-        if worker in self._workers:
-            self._workers.remove(worker)
-
-    def _death(self, worker: _Worker) -> str:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.proc.wait(2)
-        code = worker.proc.returncode
-        if code is None:
-            how = "it stopped answering"
-        elif code < 0:
-            how = f"it crashed with signal {-code}"
-        else:
-            how = f"it stopped with exit code {code}"
-        return how if worker.ready else how + " while starting"
-
-    def _ask_voices(self) -> list[Voice]:
-        for attempt in (1, 2):
-            worker = self._idle_worker()
-            assert worker is not None  # no synthesis is running while the lock is held
-            # The voice list comes before any synthesis: let the other workers boot meanwhile,
-            # so they are ready when the first utterances are sent.
-            while len(self._workers) < self.max_workers:
-                self._start_worker()
-            deadline = time.monotonic() + self.start_timeout + self.timeout_base
-            reason = self._death(worker) if not self._post(worker, {"op": "voices"}) else None
-            while reason is None:
-                try:
-                    sender, message = self._inbox.get(timeout=max(deadline - time.monotonic(), 0.0))
-                except queue.Empty:
-                    reason = "it gave no answer"
-                    break
-                reply = self._handle(sender, message)
-                if sender is worker and message is None:
-                    reason = self._death(worker)
-                elif sender is worker and reply and reply.get("id") == worker.message_id:
-                    voices = [Voice(str(i), str(n), str(lang)) for i, n, lang in reply.get("voices") or []]
-                    if not voices:
-                        raise self._no_voice({"kind": "no-voices", "error": "the voice list is empty"})
-                    return voices
-            self._kill(worker)
-            if attempt == 2:
-                raise SpeechError(
-                    f"The speech process could not list the voices ({reason}). Run `kindred doctor` "
-                    "to check the voice installation."
-                )
-        raise AssertionError("unreachable")
+    def _say_fields(self, job: _Job) -> dict[str, Any]:
+        return {"voice": job.voice, "rate": round(self._job_knob(job))}
 
     def _no_voice(self, message: dict[str, Any]) -> NoVoiceError:
         kind, detail = message.get("kind"), message.get("error") or "no details"
@@ -509,24 +108,3 @@ class Pyttsx3Engine:
         if kind == "no-voices":
             return NoVoiceError(f"The system speech reports no voices ({detail}). {install_hint()}")
         return NoVoiceError(f"The system speech could not start ({detail}). {install_hint()}")
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise SpeechError("This speech engine was closed; create a new one.")
-
-
-def _remove(path: Path | None) -> None:
-    if path is not None:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
-
-
-def _write_silence(path: Path, seconds: float, rate: int = 22050) -> None:
-    path = Path(path)
-    tmp = path.with_suffix(f".part-{os.getpid()}.wav")
-    with wave.open(str(tmp), "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(rate)
-        f.writeframes(b"\0\0" * int(seconds * rate))
-    os.replace(tmp, path)

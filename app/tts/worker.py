@@ -246,12 +246,17 @@ class _Speaker:
                 return {"ok": False, "kind": "failed", "error": f"no complete file after {timeout:.1f} s"}
 
     def _postprocess(self, spec: str | None, path: str) -> dict[str, Any]:
-        if spec:
-            try:
-                load_postprocess(spec)(path)  # the module is imported once, then found in sys.modules
-            except Exception as exc:
-                return {"ok": False, "kind": "failed", "error": f"processing the speech failed: {exc}"}
-        return {"ok": True}
+        return postprocess_reply(spec, path)
+
+
+def postprocess_reply(spec: str | None, path: str) -> dict[str, Any]:
+    """The reply for a finished file, after the request's postprocess has rewritten it."""
+    if spec:
+        try:
+            load_postprocess(spec)(path)  # the module is imported once, then found in sys.modules
+        except Exception as exc:
+            return {"ok": False, "kind": "failed", "error": f"processing the speech failed: {exc}"}
+    return {"ok": True}
 
 
 def _shorten_espeak_loop_sleep() -> None:
@@ -326,7 +331,12 @@ def main() -> int:
         )
         return 3
     _send(out, {"event": "hello", "ok": True, "pid": os.getpid(), "driver": speaker.driver})
+    return serve(out, speaker)
 
+
+def serve(out: BinaryIO, speaker: Any) -> int:
+    """Answer requests until the input ends. `speaker` has `voices` and `say(request)`; every
+    worker (this one, app/tts/piper_worker.py) shares this loop and so the protocol above."""
     for line in sys.stdin.buffer:
         try:
             request = json.loads(line)
@@ -337,9 +347,9 @@ def main() -> int:
             break
         if op == "voices":
             reply: dict[str, Any] = {"ok": True, "voices": speaker.voices}
-        elif op == "say":
+        elif op in ("say", "check") and hasattr(speaker, op):
             try:
-                reply = speaker.say(request)
+                reply = getattr(speaker, op)(request)
             except Exception as exc:
                 reply = {"ok": False, "kind": "failed", "error": f"{type(exc).__name__}: {exc}"}
         else:

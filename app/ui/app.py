@@ -13,6 +13,7 @@ from app.errors import KindredError
 from app.history import Store
 from app.library import load_catalogue
 from app.tts import create_engine
+from app.tts.voice_import import empty_trash
 from app.ui.main_window import MainWindow, app_icon
 from app.ui.theme import apply_theme
 
@@ -35,7 +36,9 @@ def run(argv: list[str] | None = None) -> int:
             f"Kindred's data file could not be read, so a fresh one was started. The old file is kept "
             f"at {store.recovered_from}; your scripts and sessions are not affected.",
         )
-    # The voice starts on first use, so the window appears at once.
+    # Voices removed in Settings last time (kept then for Undo) go for good now.
+    empty_trash()
+    # The voice starts on a thread as the window opens (MainWindow), so the window appears at once.
     engine = create_engine()
     window = MainWindow(store, load_catalogue(), engine)
     window.show()

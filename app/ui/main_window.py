@@ -6,7 +6,7 @@ import base64
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDropEvent, QIcon, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -28,12 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
+from app.errors import KindredError
 from app.history import ListenLog, Store
 from app.library import LibraryEntry
 from app.library.drafts import DraftStore
 from app.library.user_scripts import IMPORT_SUFFIXES, UserLibrary
 from app.script import Script
-from app.tts import SpeechEngine
+from app.tts import SpeechEngine, neural_voices
+from app.tts.piper_voices import PiperVoiceFile, user_voices
+from app.tts.voice_import import TrashedVoice, import_voice, remove_voice, restore_voice
 from app.ui.editor_page import EditorPage, paragraph_script
 from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export_dialog
 from app.ui.history_view import HistoryView
@@ -41,6 +44,7 @@ from app.ui.library_view import LibraryView
 from app.ui.note_dialog import NoteDialog
 from app.ui.player import SKIP_MS, Player
 from app.ui.player_view import PlayerView, preferred_ambience
+from app.ui.pool_task import CallTask
 from app.ui.reading_dialogs import about_dialog
 from app.ui.render_service import RenderRequest, RenderService
 from app.ui.settings_dialog import SettingsDialog
@@ -56,6 +60,10 @@ WRITE_PAGE = 4
 #: The order of the sidebar's buttons: Write belongs with the other things one does, before History.
 SIDEBAR_ORDER = (0, 1, 2, WRITE_PAGE, HISTORY_PAGE)
 _NAV_TIPS = {WRITE_PAGE: "Write and change your own meditation scripts"}
+
+
+def _own_voice_ids() -> set[str]:
+    return {voice.id for voice in user_voices()}
 
 
 def app_icon() -> QIcon:
@@ -82,6 +90,10 @@ class MainWindow(QMainWindow):
         self.preview_player = Player(self)
         self._quitting = False
         self._no_questions = False
+        self.settings_dialog: SettingsDialog | None = None
+        self._removed_voice: TrashedVoice | None = None
+        self._voice_task: CallTask | None = None
+        self._warm_task: CallTask | None = None
 
         self.library = LibraryView(entries, store)
         # The window's own Ctrl+F works from every page; two shortcuts on one key would cancel out.
@@ -138,6 +150,7 @@ class MainWindow(QMainWindow):
             lambda entry: self._write(lambda: self.editor_page.open_path(entry.path))
         )
         self.library.exportRequested.connect(self.export_entry)
+        self._warm_up_voice()
         self.editor_page.catalogueChanged.connect(self.library.set_entries)
         self.editor_page.playRequested.connect(self.play_from_editor)
         self.editor_page.hearingStarted.connect(self.player.pause)
@@ -281,10 +294,88 @@ class MainWindow(QMainWindow):
         except Exception as error:  # the voice may be missing: settings still open
             voices, default = [], ""
             self.show_problem("No voice is available", getattr(error, "explanation", str(error)))
-        dialog = SettingsDialog(self.store, voices, default, self)
+        dialog = SettingsDialog(self.store, voices, default, self, own_voices=_own_voice_ids())
         dialog.previewRequested.connect(self.preview_voice)
         dialog.settingChanged.connect(self._on_setting_changed)
+        dialog.addVoiceRequested.connect(lambda path: self.add_voice(dialog, path))
+        dialog.removeVoiceRequested.connect(lambda voice: self.remove_voice(dialog, voice))
+        dialog.undoRemoveRequested.connect(lambda: self.undo_remove_voice(dialog))
+        self.settings_dialog = dialog
         dialog.exec()
+        self.settings_dialog = None
+
+    # -- voices -------------------------------------------------------------------------
+
+    def _warm_up_voice(self) -> None:
+        """Start the natural voice as the window opens, so the first Play does not wait ~1 s for
+        its model; then say once if the system voice has to speak instead."""
+        warm_up = getattr(self.engine, "warm_up", None)
+        if warm_up is None:
+            return
+        self._warm_task = CallTask(warm_up, "The voice could not start")
+        self._warm_task.finished.connect(lambda _result: self._tell_voice_fallback())
+        self._warm_task.failed.connect(lambda _title, _text: self._tell_voice_fallback())
+        self._warm_task.start_on(QThreadPool.globalInstance())
+
+    def _tell_voice_fallback(self) -> None:
+        reason = getattr(self.engine, "fallback_reason", None)
+        if not reason or self.store.get_setting("voice_fallback_told") == reason:
+            return
+        self.store.set_setting("voice_fallback_told", reason)
+        self.show_problem(
+            "The natural voice is not available",
+            f"{reason} Until it is, the computer's own voice (eSpeak NG) speaks the meditations; "
+            "`kindred doctor` says how to fix this.",
+        )
+
+    def _refresh_voices(self, dialog: SettingsDialog, select: str | None = None) -> None:
+        reload = getattr(self.engine, "reload_voices", None)
+        if reload is not None:
+            found, problem = neural_voices()
+            reload(found, problem)
+        dialog.set_voices(self.engine.voices(), _own_voice_ids(), select)
+
+    def add_voice(self, dialog: SettingsDialog, path: str) -> None:
+        dialog.set_voice_busy(True)
+        dialog.show_voice_note("Checking the voice: it is loaded and tried before it is added…")
+        task = CallTask(lambda: import_voice(Path(path)), "Could not add the voice")
+
+        def added(voice: PiperVoiceFile) -> None:
+            dialog.set_voice_busy(False)
+            self._refresh_voices(dialog, select=voice.id)
+            dialog.show_voice_note(f"Added {voice.name}. Press “Hear it” to listen.")
+
+        def failed(title: str, explanation: str) -> None:
+            dialog.set_voice_busy(False)
+            dialog.show_voice_note(f"{title}: {explanation}", error=True)
+
+        task.finished.connect(added)
+        task.failed.connect(failed)
+        self._voice_task = task
+        task.start_on(QThreadPool.globalInstance())
+
+    def remove_voice(self, dialog: SettingsDialog, voice_id: str) -> None:
+        try:
+            self._removed_voice = remove_voice(voice_id)
+        except (KindredError, OSError) as error:
+            dialog.show_voice_note(getattr(error, "explanation", str(error)), error=True)
+            return
+        if self.store.get_setting("voice") == voice_id:
+            self.store.set_setting("voice", None)
+        self._refresh_voices(dialog)
+        dialog.show_voice_note(f"Removed {self._removed_voice.voice.name}.", undo=True)
+
+    def undo_remove_voice(self, dialog: SettingsDialog) -> None:
+        if self._removed_voice is None:
+            return
+        try:
+            voice = restore_voice(self._removed_voice)
+        except OSError as error:
+            dialog.show_voice_note(f"The voice could not be brought back ({error.strerror}).", error=True)
+            return
+        self._removed_voice = None
+        self._refresh_voices(dialog, select=voice.id)
+        dialog.show_voice_note(f"{voice.name} is back.")
 
     def _on_setting_changed(self, key: str, value: object) -> None:
         if key == "theme":

@@ -90,3 +90,16 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         self.task.run()
+
+
+class CallTask(PoolTask):
+    """Any quick-ish call off the UI thread (adding a voice loads and tries it): its result or
+    its KindredError come back as finished / failed."""
+
+    def __init__(self, call: Callable[[], Any], failure_title: str = "Something went wrong") -> None:
+        super().__init__()
+        self.call = call
+        self.failure_title = failure_title
+
+    def work(self, progress: Progress, should_cancel: Callable[[], bool]) -> Any:
+        return self.call()

@@ -3,7 +3,7 @@ the guide to writing scripts. Both show files that travel inside the package."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app import __version__, paths
@@ -37,7 +37,7 @@ def about_dialog(parent: QWidget | None = None) -> QDialog:
     icon = QLabel()
     icon.setPixmap(QIcon(str(paths.app_icon_path())).pixmap(64, 64))
     heading = QLabel(f"Kindred {__version__}")
-    heading.setObjectName("noteHeading")
+    heading.setObjectName("listenHeading")
     header.addWidget(icon)
     header.addWidget(heading, 1)
     text = QLabel(ABOUT_TEXT.replace("\n", "<br><br>") + f'<br><br><a href="{HOMEPAGE}">{HOMEPAGE}</a>')
@@ -48,13 +48,18 @@ def about_dialog(parent: QWidget | None = None) -> QDialog:
         QTextBrowser(), "Licence and third-party notices", "The licences of Kindred and what it is built with"
     )
     notices.setObjectName("aboutNotices")
+    # The notices are laid out in lines of a fixed width, as licence texts are: shown unwrapped.
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    fixed.setPointSizeF(max(8.0, notices.font().pointSizeF() - 1))
+    notices.setFont(fixed)
+    notices.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap)
     notices.setPlainText(third_party_notices())
     layout.addLayout(header)
     layout.addWidget(text)
     layout.addWidget(notices_label)
     layout.addWidget(notices, 1)
     layout.addLayout(_close_row(dialog))
-    dialog.resize(640, 560)
+    dialog.resize(820, 600)
     return dialog
 
 

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import KindredError
-from app.script import Script, ScriptError, ScriptErrors, Speech, parse_script
+from app.script import Script, ScriptError, ScriptErrors, Speech, parse_script, unused_pronunciations
 from app.tts.engine import DEFAULT_RATE_WPM
 from app.ui.script_highlighter import ScriptHighlighter, readable
 from app.ui.widgets import labelled
@@ -311,7 +311,9 @@ class ScriptEditor(QWidget):
         self._check_timer.stop()
         try:
             self._script = parse_script(self.text())
-            self._errors = []
+            # A pronunciation for a word the script never says is a typo to show, not a blocker.
+            self._errors = unused_pronunciations(self._script, self.text())
+            self.highlighter.set_pronunciations(self._script.meta.pronounce)
         except ScriptErrors as exc:
             self._script = None
             self._errors = list(exc.errors)

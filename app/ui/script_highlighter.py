@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from app.tts.pronounce import COMMON_RESPELLINGS, Respelling, own_rules
+
 # Block states: where a line sits in the script. Qt gives the first block a previous state of -1.
 _START = 0  # only blank lines so far: a front matter may still open
 _FRONT = 1  # inside the front matter
@@ -71,6 +73,7 @@ class ScriptColours:
     directive: QTextCharFormat
     flexible: QTextCharFormat
     comment: QTextCharFormat
+    pronounced: QTextCharFormat  # a word said otherwise than written (a pronunciation applies)
 
     @classmethod
     def from_palette(cls, palette: QPalette) -> ScriptColours:
@@ -96,7 +99,11 @@ class ScriptColours:
         warm_tint = QColor(warm)
         warm_tint.setAlphaF(0.14)
         flexible.setBackground(warm_tint)
+        pronounced = QTextCharFormat()
+        pronounced.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        pronounced.setUnderlineColor(accent)
         return cls(
+            pronounced=pronounced,
             delimiter=fmt(muted),
             key=fmt(accent, bold=True),
             heading=fmt(accent, bold=True),
@@ -119,6 +126,14 @@ class ScriptHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, palette: QPalette):
         super().__init__(document)
         self.colours = ScriptColours.from_palette(palette)
+        self.respellings: tuple[Respelling, ...] = COMMON_RESPELLINGS
+
+    def set_pronunciations(self, pronounce: tuple[tuple[str, str], ...]) -> None:
+        """The script's own `pronounce:` entries (the common fixes are always marked too)."""
+        respellings = COMMON_RESPELLINGS + own_rules(pronounce)
+        if respellings != self.respellings:
+            self.respellings = respellings
+            self.rehighlight()
 
     def set_palette(self, palette: QPalette) -> None:
         self.colours = ScriptColours.from_palette(palette)
@@ -174,6 +189,20 @@ class ScriptHighlighter(QSyntaxHighlighter):
             close = stripped.find("]")
             end = _utf16_length(stripped[: close + 1]) if close >= 0 else length
             self.setFormat(indent, end, colours)
+        else:
+            self._mark_pronounced(text)
+
+    def _mark_pronounced(self, text: str) -> None:
+        """A dotted underline under words the voice will say as respelled, not as written."""
+        for rule in self.respellings:
+            for match in rule.pattern.finditer(text):
+                # The common rules match with their context: mark only the word they change.
+                start, end = match.span()
+                word = match.group(0).split()[-1] if match.re.groups else match.group(0)
+                if match.re.groups:
+                    start = end - len(word)
+                begin = _utf16_length(text[:start])
+                self.setFormat(begin, _utf16_length(text[start:end]), self.colours.pronounced)
 
 
 def _utf16_length(text: str) -> int:

@@ -7,6 +7,8 @@ dialog is still open.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,7 +42,14 @@ THEMES = (("Follow system", "system"), ("Light", "light"), ("Dark", "dark"))
 
 
 def voice_label(voice: Voice) -> str:
-    return f"{voice.name} · {voice.language}" if voice.language else voice.name
+    """Name, language and who speaks it: "Joe (United States, medium) · en-US · Piper (neural)"."""
+    return " · ".join(part for part in (voice.name, voice.language, voice.engine) if part)
+
+
+def voice_order(voice: Voice) -> tuple:
+    # The natural (neural) voices first: they are the ones a listener wants; the hundred-odd
+    # system voices after them, by name.
+    return (not voice.id.startswith("piper/"), voice.name.casefold(), voice.language)
 
 
 class SettingsDialog(QDialog):
@@ -47,15 +57,27 @@ class SettingsDialog(QDialog):
 
     settingChanged = Signal(str, object)
     previewRequested = Signal(str, int)  # voice id, words per minute
+    addVoiceRequested = Signal(str)  # the chosen .onnx file
+    removeVoiceRequested = Signal(str)  # voice id
+    undoRemoveRequested = Signal()
 
-    def __init__(self, store: Store, voices: list[Voice], default_voice: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        voices: list[Voice],
+        default_voice: str,
+        parent: QWidget | None = None,
+        own_voices: set[str] | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
         self._store = store
-        self._voices = sorted(voices, key=lambda voice: (voice.name.casefold(), voice.language))
+        self._voices = sorted(voices, key=voice_order)
         self._default_voice = default_voice
+        #: The voices the user added, the only ones that can be removed.
+        self._own_voices: set[str] = set(own_voices or ())
         self._build()
         self._restore()
         self._connect()
@@ -103,6 +125,29 @@ class SettingsDialog(QDialog):
         voice_row.addWidget(self.voice_combo, 1)
         voice_row.addWidget(self.hear_button)
         form.addRow("Voice", voice_row)
+        self.add_voice_button = QPushButton("Add a voice…")
+        labelled(
+            self.add_voice_button,
+            "Add a voice",
+            "Add a Piper voice: its .onnx file, with its .onnx.json beside it",
+        )
+        self.remove_voice_button = QPushButton("Remove this voice")
+        labelled(self.remove_voice_button, "Remove this voice", "Remove a voice you added (you can undo it)")
+        self.undo_voice_button = QPushButton("Undo")
+        labelled(self.undo_voice_button, "Undo remove", "Bring the removed voice back")
+        self.undo_voice_button.hide()
+        manage_row = QHBoxLayout()
+        manage_row.setSpacing(8)
+        manage_row.addWidget(self.add_voice_button)
+        manage_row.addWidget(self.remove_voice_button)
+        manage_row.addWidget(self.undo_voice_button)
+        manage_row.addStretch(1)
+        form.addRow("", manage_row)
+        self.voice_note = QLabel()
+        self.voice_note.setObjectName("voiceNote")
+        self.voice_note.setWordWrap(True)
+        self.voice_note.hide()
+        form.addRow("", self.voice_note)
 
         self.rate_slider = QSlider(Qt.Orientation.Horizontal)
         self.rate_slider.setObjectName("rateSlider")
@@ -210,11 +255,15 @@ class SettingsDialog(QDialog):
         _select(self.ambience_combo, get("default_ambience", "script"))
         _select(self.theme_combo, get("theme", "system"))
         self.streaks_check.setChecked(bool(get("show_streaks", True)))
+        self._show_voice_actions()
 
     def _connect(self) -> None:
         self.voice_combo.currentIndexChanged.connect(self._on_voice)
         self.voice_combo.lineEdit().editingFinished.connect(self._settle_voice_text)
         self.hear_button.clicked.connect(self.request_preview)
+        self.add_voice_button.clicked.connect(self.choose_voice_file)
+        self.remove_voice_button.clicked.connect(self.remove_selected_voice)
+        self.undo_voice_button.clicked.connect(self.undoRemoveRequested)
         self.rate_slider.valueChanged.connect(self._on_rate)
         self.length_combo.currentIndexChanged.connect(
             lambda _: self._set("default_length", self.length_combo.currentData())
@@ -235,6 +284,52 @@ class SettingsDialog(QDialog):
     def _on_voice(self, index: int) -> None:
         if index >= 0:
             self._set("voice", self.voice_combo.itemData(index))
+        self._show_voice_actions()
+
+    def _show_voice_actions(self) -> None:
+        voice = self.selected_voice() or ""
+        self.remove_voice_button.setEnabled(voice in self._own_voices)
+
+    def set_voices(self, voices: list[Voice], own: set[str], select: str | None = None) -> None:
+        """The voice list after one was added or removed; `own` are the removable ones."""
+        self._voices = sorted(voices, key=voice_order)
+        self._own_voices = set(own)
+        current = select or self.selected_voice()
+        self.voice_combo.blockSignals(True)
+        self.voice_combo.clear()
+        for voice in self._voices:
+            self.voice_combo.addItem(voice_label(voice), voice.id)
+        index = self.voice_combo.findData(current)
+        if index < 0:
+            index = max(self.voice_combo.findData(self._default_voice), 0)
+        self.voice_combo.setCurrentIndex(index)
+        self.voice_combo.blockSignals(False)
+        self._on_voice(self.voice_combo.currentIndex())
+
+    def show_voice_note(self, text: str, undo: bool = False, error: bool = False) -> None:
+        self.voice_note.setText(text)
+        self.voice_note.setObjectName("errorLabel" if error else "voiceNote")
+        self.voice_note.style().unpolish(self.voice_note)
+        self.voice_note.style().polish(self.voice_note)
+        self.voice_note.setVisible(bool(text))
+        self.undo_voice_button.setVisible(undo)
+
+    def set_voice_busy(self, busy: bool) -> None:
+        self.add_voice_button.setEnabled(not busy)
+        self.add_voice_button.setText("Adding the voice…" if busy else "Add a voice…")
+
+    def choose_voice_file(self) -> None:
+        """The file dialog; replaced in tests."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Add a Piper voice", str(Path.home()), "Piper voices (*.onnx);;All files (*)"
+        )
+        if path:
+            self.addVoiceRequested.emit(path)
+
+    def remove_selected_voice(self) -> None:
+        voice = self.selected_voice()
+        if voice in self._own_voices:
+            self.removeVoiceRequested.emit(voice)
 
     def _settle_voice_text(self) -> None:
         # Typed text that matched no voice goes back to the voice actually chosen.

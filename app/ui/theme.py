@@ -48,6 +48,8 @@ def apply_theme(app: QApplication, preference: str) -> str:
     palette.setColor(QPalette.ColorRole.Base, QColor(colours["CARD"]))
     palette.setColor(QPalette.ColorRole.Text, QColor(colours["TEXT"]))
     palette.setColor(QPalette.ColorRole.Mid, QColor(colours["MUTED"]))
+    # Links (About, the writing guide) in the accent: Qt's default blue is unreadable in dark.
+    palette.setColor(QPalette.ColorRole.Link, QColor(colours["ACCENT_TEXT"]))
     app.setPalette(palette)
     app.setStyleSheet(stylesheet(scheme))
     return scheme

@@ -21,7 +21,7 @@ from app.render.captions import captions_srt, captions_vtt
 from app.render.export import FORMATS, ExportError, ExportRequest, ExportResult, export_session
 from app.render.sounds import UnknownSound
 from app.script import parse_script
-from app.tts import FakeEngine
+from app.tts import DEFAULT_RATE_WPM, FakeEngine
 from tests.audio_measure import ebur128
 from tests.render.test_captions import parse_cues, parse_vtt
 
@@ -87,7 +87,7 @@ def export(
     should_cancel=None,
     **options,
 ) -> ExportResult:
-    request = ExportRequest(script, LENGTH, None, 135, ambience, fmt, target, **options)
+    request = ExportRequest(script, LENGTH, None, DEFAULT_RATE_WPM, ambience, fmt, target, **options)
     return export_session(request, FakeEngine(), progress, should_cancel, cache_root=cache)
 
 

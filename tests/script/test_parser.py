@@ -381,7 +381,8 @@ def test_unknown_fields_without_a_close_match_list_the_fields():
     assert place(error) == (2, 1)
     assert (
         error.message
-        == "unknown field voice: the fields are title, summary, theme, tags, durations and ambience"
+        == "unknown field voice: the fields are title, summary, theme, tags, durations, ambience "
+        "and pronounce"
     )
 
 

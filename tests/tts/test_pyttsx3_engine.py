@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 from app.tts import NoVoiceError, Pyttsx3Engine, SpeechCancelled, SpeechError, SpeechRequest
+from app.tts.pace import Pace
+from app.tts.worker_pool import WorkerPoolEngine
 
 pytestmark = [
     pytest.mark.realvoice,
@@ -103,6 +105,19 @@ FAKE_WORKER = textwrap.dedent(
         send({"id": request["id"], "ok": True})
     """
 )
+
+
+@pytest.fixture(autouse=True)
+def stand_in_pace(monkeypatch):
+    """Stand-in workers speak at one speed whatever the rate: their pace is given, not measured."""
+    real = WorkerPoolEngine.pace
+
+    def pace(self, voice):
+        if any("fake_worker" in part for part in self.worker_command):
+            return Pace(0.0, 0.004)  # 150 wpm at espeak's rate 150
+        return real(self, voice)
+
+    monkeypatch.setattr(WorkerPoolEngine, "pace", pace)
 
 
 def fake_worker(tmp_path: Path, mode: str = "normal") -> list[str]:

@@ -26,7 +26,7 @@ def entry(slug):
 
 
 def test_playing_from_the_library_opens_the_player_and_space_pauses(qtbot, window):
-    window.play_entry(entry("pause-before-you-react"), 180.0)
+    window.play_entry(entry("pause-before-you-react"), 240.0)
     assert window.pages.currentIndex() == 1
     qtbot.waitUntil(lambda: window.player.is_playing(), timeout=20_000)
     window.player_view.play_button.setFocus()
@@ -41,7 +41,7 @@ def test_playing_from_the_library_opens_the_player_and_space_pauses(qtbot, windo
 
 
 def test_space_in_the_search_field_types_a_space_instead(qtbot, window):
-    window.play_entry(entry("pause-before-you-react"), 180.0)
+    window.play_entry(entry("pause-before-you-react"), 240.0)
     qtbot.waitUntil(lambda: window.player.is_playing(), timeout=20_000)
     window.show_page(0)
     window.library.focus_search()
@@ -58,7 +58,7 @@ def test_ctrl_f_from_another_page_goes_to_the_search(qtbot, window):
 
 
 def test_leaving_part_way_offers_to_continue(qtbot, window, monkeypatch):
-    window.play_entry(entry("pause-before-you-react"), 180.0)
+    window.play_entry(entry("pause-before-you-react"), 240.0)
     qtbot.waitUntil(lambda: window.player.duration() > 0, timeout=20_000)
     window.player.seek(60_000)
     qtbot.waitUntil(lambda: window.player.position() >= 60_000, timeout=5000)
@@ -71,7 +71,7 @@ def test_leaving_part_way_offers_to_continue(qtbot, window, monkeypatch):
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", answer_yes)
-    window.play_entry(entry("pause-before-you-react"), 180.0)
+    window.play_entry(entry("pause-before-you-react"), 240.0)
     assert asked and "Continue" in asked[0]
     qtbot.waitUntil(lambda: window.player.position() >= 60_000, timeout=20_000)
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Three sentences, a fixed, a natural and a flexible silence; about 12 s at the chosen length.
+# Three sentences, a fixed, a natural and a flexible silence; 13 s at the chosen length.
 SCRIPT = """---
 title: Heard Aloud
 summary: Three sentences and the silences between them.
@@ -42,7 +42,7 @@ Feel the ground.
 And let it go.
 [pause 1s+]
 """
-LENGTH_S = 11
+LENGTH_S = 13
 
 #: How far the recording may stray from the timeline (capture start, buffering, clocks).
 TOLERANCE_S = 0.150

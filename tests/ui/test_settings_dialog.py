@@ -6,7 +6,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QSlider
 
 from app import paths
-from app.tts import FakeEngine, Voice
+from app.tts import DEFAULT_RATE_WPM, FakeEngine, Voice
 from app.ui.settings_dialog import SettingsDialog
 
 VOICES = [
@@ -78,7 +78,7 @@ def test_opening_the_dialog_changes_nothing(qtbot, make_dialog, store):
     assert store.get_setting("voice") is None and store.get_setting("theme") is None
     # What is shown are the defaults.
     assert dialog.selected_voice() == "fake/calm"
-    assert dialog.rate_slider.value() == 135
+    assert dialog.rate_slider.value() == DEFAULT_RATE_WPM == 120
     assert dialog.length_combo.currentData() is None
     assert dialog.ambience_combo.currentData() == "script"
     assert dialog.theme_combo.currentData() == "system"
@@ -165,3 +165,57 @@ def test_every_control_has_a_name_and_a_tooltip(make_dialog):
     for control in controls:
         assert control.accessibleName(), control
         assert control.toolTip(), control.accessibleName()
+
+
+# -- voices of one's own -----------------------------------------------------------------
+
+NEURAL = [
+    Voice("piper/en_US-joe-medium", "Joe (United States, medium)", "en-US", "medium", "Piper (neural)"),
+    Voice("piper/en_GB-mine-low", "Mine (United Kingdom, low)", "en-GB", "low", "Piper (neural)"),
+    Voice("gmw/en-us", "English (America)", "en-us", "", "eSpeak NG"),
+]
+
+
+def test_natural_voices_come_first_labelled_with_language_and_engine(qtbot, store):
+    dialog = SettingsDialog(store, NEURAL, "piper/en_US-joe-medium", own_voices={"piper/en_GB-mine-low"})
+    qtbot.addWidget(dialog)
+    labels = [dialog.voice_combo.itemText(i) for i in range(dialog.voice_combo.count())]
+    assert labels == [
+        "Joe (United States, medium) · en-US · Piper (neural)",
+        "Mine (United Kingdom, low) · en-GB · Piper (neural)",
+        "English (America) · en-us · eSpeak NG",
+    ]
+
+
+def test_only_a_voice_of_ones_own_can_be_removed_and_removal_can_be_undone(qtbot, store):
+    dialog = SettingsDialog(store, NEURAL, "piper/en_US-joe-medium", own_voices={"piper/en_GB-mine-low"})
+    qtbot.addWidget(dialog)
+    assert not dialog.remove_voice_button.isEnabled()  # the bundled voice stays
+    choose(dialog.voice_combo, "piper/en_GB-mine-low")
+    assert dialog.remove_voice_button.isEnabled()
+    with qtbot.waitSignal(dialog.removeVoiceRequested) as removed:
+        dialog.remove_voice_button.click()
+    assert removed.args == ["piper/en_GB-mine-low"]
+    # The window removes it and hands back the new list, with an Undo.
+    dialog.set_voices([NEURAL[0], NEURAL[2]], set())
+    dialog.show_voice_note("Removed Mine (United Kingdom, low).", undo=True)
+    assert dialog.selected_voice() == "piper/en_US-joe-medium"
+    assert dialog.voice_combo.count() == 2 and not dialog.undo_voice_button.isHidden()
+    with qtbot.waitSignal(dialog.undoRemoveRequested):
+        dialog.undo_voice_button.click()
+
+
+def test_add_a_voice_hands_the_chosen_file_to_the_window(qtbot, store, monkeypatch, tmp_path):
+    dialog = SettingsDialog(store, NEURAL, "piper/en_US-joe-medium")
+    qtbot.addWidget(dialog)
+    chosen = str(tmp_path / "en_US-new-medium.onnx")
+    monkeypatch.setattr(
+        "app.ui.settings_dialog.QFileDialog.getOpenFileName", lambda *args, **kwargs: (chosen, "")
+    )
+    with qtbot.waitSignal(dialog.addVoiceRequested) as requested:
+        dialog.add_voice_button.click()
+    assert requested.args == [chosen]
+    dialog.set_voice_busy(True)
+    assert not dialog.add_voice_button.isEnabled()
+    dialog.show_voice_note("Could not add the voice: it is not an ONNX model.", error=True)
+    assert dialog.voice_note.objectName() == "errorLabel" and not dialog.voice_note.isHidden()
