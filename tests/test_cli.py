@@ -212,6 +212,16 @@ def test_check_suggests_the_nearest_bell(tmp_path, capsys):
     assert "did you mean [bell small-gong]?" in capsys.readouterr().out
 
 
+def test_check_reports_a_pronounce_entry_the_script_never_says(tmp_path, capsys):
+    names = "pronounce: {breath: breth, Nguyen: win}\n"
+    text = GOOD.replace("durations: [1m, 2m]\n", "durations: [1m, 2m]\n" + names)
+    path = write(tmp_path / "names.md", text)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:6:1: pronounce: “Nguyen” is never said in the script; check its spelling" in out
+    assert "breath" not in out  # said in the script: fine
+
+
 # -- list --------------------------------------------------------------------------------
 
 

@@ -52,7 +52,8 @@ class Pyttsx3Engine(WorkerPoolEngine):
     by measuring each voice (app/tts/pace.py)."""
 
     PACE_KNOBS = (100.0, 200.0)
-    KNOB_RANGE = (60.0, 450.0)
+    #: espeak-ng takes no rate below 80 (about 105 words a minute of speech once trimmed).
+    KNOB_RANGE = (80.0, 450.0)
 
     def __init__(
         self,
@@ -61,6 +62,7 @@ class Pyttsx3Engine(WorkerPoolEngine):
         timeout_base: float = 5.0,
         timeout_per_char: float = 0.05,
         start_timeout: float = 20.0,
+        **pool_options: Any,
     ) -> None:
         super().__init__(
             list(worker_command or [sys.executable, "-m", "app.tts.worker"]),
@@ -68,6 +70,7 @@ class Pyttsx3Engine(WorkerPoolEngine):
             timeout_base=timeout_base,
             timeout_per_char=timeout_per_char,
             start_timeout=start_timeout,
+            **pool_options,
         )
         self.engine_id = f"pyttsx3-{_pyttsx3_version()}-{_driver_name()}"
 
