@@ -120,9 +120,6 @@ class VoiceRouter:
     def cache_identity(self, voice: str) -> str:
         return self._engine_for(voice).cache_identity(voice)
 
-    def knob_for(self, voice: str, words_per_minute: int) -> float:
-        return self._engine_for(voice).knob_for(voice, words_per_minute)  # type: ignore[attr-defined]
-
     def synthesize(
         self,
         requests: Sequence[SpeechRequest],

