@@ -101,7 +101,9 @@ def plan_timeline(
     for event in events:
         placed.append(replace(event, start=cursor))
         cursor += event.frames
-    return Timeline(rate, cursor, natural, tuple(placed), _section_marks(script, placed))
+    return Timeline(
+        rate, cursor, natural, tuple(placed), section_marks([s.title for s in script.sections], placed)
+    )
 
 
 def _natural_events(script, sentence_frames, bell_frames, rate) -> list[Event]:
@@ -171,27 +173,39 @@ def _stretch(events: list[Event], extra: int) -> list[Event]:
     flexible = [i for i, event in enumerate(events) if event.flexible]
     if extra <= 0 or not flexible:
         return events
+    stretched = list(events)
+    for i, share in share_extra(events, flexible, extra).items():
+        stretched[i] = replace(events[i], frames=events[i].frames + share)
+    return stretched
+
+
+def share_extra(events: list[Event], flexible: list[int], extra: int) -> dict[int, int]:
+    """`extra` frames for the events at `flexible`, in proportion to their declared lengths;
+    the largest remainders take the frames integer division leaves over, so the sum is exact."""
+    if not flexible:
+        return {}
     base_total = sum(events[i].base_frames for i in flexible)
+    if base_total == 0:  # only [pause 0s+]: shared evenly
+        shares = {i: extra // len(flexible) for i in flexible}
+        for i in flexible[: extra - sum(shares.values())]:
+            shares[i] += 1
+        return shares
     shares = {i: extra * events[i].base_frames // base_total for i in flexible}
-    # Largest remainders take the frames that integer division left over: the sum is exact.
     leftover = extra - sum(shares.values())
     by_remainder = sorted(flexible, key=lambda i: (extra * events[i].base_frames) % base_total, reverse=True)
     for i in by_remainder[:leftover]:
         shares[i] += 1
-    stretched = list(events)
-    for i, share in shares.items():
-        event = events[i]
-        stretched[i] = replace(event, frames=event.frames + share)
-    return stretched
+    return shares
 
 
-def _section_marks(script: Script, events: list[Event]) -> tuple[SectionMark, ...]:
+def section_marks(titles: list[str | None], events: list[Event]) -> tuple[SectionMark, ...]:
+    """Each section (chapter) starts where its first event does; the lead-in belongs to none."""
     first_event_start: dict[int, int] = {}
-    for event in events[1:]:  # the lead-in belongs to no section
+    for event in events[1:]:
         first_event_start.setdefault(event.section, event.start)
     marks, previous = [], 0
-    for index, section in enumerate(script.sections):
+    for index, title in enumerate(titles):
         start = first_event_start.get(index, previous)
-        marks.append(SectionMark(section.title, start))
+        marks.append(SectionMark(title, start))
         previous = start
     return tuple(marks)
