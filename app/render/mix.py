@@ -179,13 +179,24 @@ def _mix_block(speech: np.ndarray, rate: int, plan: MixPlan, start: int, end: in
     # The limiter needs the samples around the block as context; only the middle is kept.
     margin = reach_frames(rate)
     lo, hi = max(0, start - margin), min(total, end + margin)
-    block = speech[lo:hi].astype(np.float32)
-    block *= np.float32(1 / 32768) * gain
-    if plan.background is not None:
-        under = loop_slice(plan.background.loop, lo, hi - lo) * np.float32(plan.background.gain * gain)
-        fade = fade_gains(lo, hi - lo, total, rate)
+    block = session_block(speech[lo:hi], lo, total, rate, plan.background)
+    block *= gain
+    block, highest = limit_true_peaks(block, rate, plan.ceiling_db)
+    return to_int16_bytes(block[start - lo : end - lo]), highest
+
+
+def session_block(
+    voice: np.ndarray, start: int, total: int, rate: int, background: Background | None
+) -> np.ndarray:
+    """What is heard at frames start..start+len(voice) of a session `total` frames long: the
+    voice (16-bit samples) with the background loop under it at its gain, faded in and out.
+    The one mix of a session, whether it is played, exported or rendered to a file."""
+    block = voice.astype(np.float32)
+    block *= np.float32(1 / 32768)
+    if background is not None and len(background.loop) and background.gain > 0:
+        under = loop_slice(background.loop, start, len(voice)) * np.float32(background.gain)
+        fade = fade_gains(start, len(voice), total, rate)
         if fade is not None:
             under *= fade
         block += under
-    block, highest = limit_true_peaks(block, rate, plan.ceiling_db)
-    return to_int16_bytes(block[start - lo : end - lo]), highest
+    return block

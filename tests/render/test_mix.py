@@ -17,6 +17,7 @@ from app.render.mix import (
     loop_slice,
     mixed_blocks,
     plan_mix,
+    session_block,
     slider_to_gain,
 )
 from app.render.pcm import SESSION_RATE, to_int16_bytes, wav_header
@@ -200,3 +201,21 @@ def test_limiting_in_overlapping_blocks_matches_limiting_at_once():
     assert len(small) == len(large) == len(pcm)
     assert np.abs(small.astype(np.int32) - large.astype(np.int32)).max() <= 1
     assert true_peak_db(large.astype(np.float32) / 32768) <= -2.0 + 0.05
+
+
+def test_a_session_block_is_the_voice_over_the_faded_loop_wherever_it_starts():
+    """The one mix of a session: read in blocks from anywhere, it is the same as read whole."""
+    total = 40 * RATE
+    voice = (speech_like(40.0) * 32767).astype(np.int16)
+    loop = np.sin(np.arange(RATE * 3) / 10).astype(np.float32) * 0.5
+    background = Background(loop, 0.25)
+    whole = session_block(voice, 0, total, RATE, background)
+    pieces = [session_block(voice[s : s + 7777], s, total, RATE, background) for s in range(0, total, 7777)]
+    assert np.allclose(np.concatenate(pieces), whole, atol=1e-6)
+    # Silence in the voice: only the loop, at its gain, under the fade-in and the fade-out.
+    frames = np.arange(total)
+    expected = np.tile(loop, total // len(loop) + 1)[:total] * 0.25 * fade_gains(0, total, total, RATE)
+    quiet = voice == 0
+    assert np.allclose(whole[quiet], expected[quiet], atol=1e-6)
+    assert whole[0] == 0.0 and abs(whole[frames[-1]] - voice[-1] / 32768) < 1e-6  # faded to nothing
+    assert np.allclose(session_block(voice, 0, total, RATE, None), voice / 32768, atol=1e-7)
