@@ -529,7 +529,8 @@ def _voices(args: argparse.Namespace) -> int:
         from app.tts.voice_import import remove_voice
 
         trashed = remove_voice(args.remove)
-        print(f"Removed {trashed.voice.id} (its files are in {trashed.folder} until Kindred next starts).")
+        shutil.rmtree(trashed.folder, ignore_errors=True)  # no Undo here: gone for good
+        print(f"Removed {trashed.voice.id} ({trashed.voice.name}).")
         return EXIT_OK
     with contextlib.closing(create_engine()) as engine:
         voices = engine.voices()

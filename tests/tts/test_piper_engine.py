@@ -299,5 +299,7 @@ def test_voices_add_and_remove_on_the_command_line(tmp_path, kindred_home, capsy
     assert main(["voices", "--remove", "piper/en_US-cli-medium"]) == 0
     assert "Removed piper/en_US-cli-medium" in capsys.readouterr().out
     assert _voices_folder_is_clean(kindred_home)
+    trash = kindred_home / "data" / "voices" / ".trash"
+    assert not trash.exists() or not any(trash.iterdir())  # no Undo on the command line: gone
     assert main(["voices", "--add", str(tmp_path / "missing.onnx")]) == 1
     assert "is not a file" in capsys.readouterr().err
