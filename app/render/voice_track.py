@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from app.render.mix import Background, session_block
+from app.render.pcm import to_int16_bytes
 from app.render.timeline import Timeline
 
 #: A clip as 16-bit samples at the session rate, or None while the voice has not spoken it yet.
@@ -65,3 +67,25 @@ class VoiceTrack:
         if clip is None:
             raise NotReady(event.start, event.text)
         return clip
+
+
+class SessionSource:
+    """The session as a listener hears it, a block at a time: the voice track with the
+    background under it (app.render.mix.session_block), as 16-bit samples; None for a block
+    that reaches a sentence not spoken yet. What a streaming player pulls from."""
+
+    def __init__(self, track: VoiceTrack, background: Background | None = None):
+        self.track = track
+        self.background = background
+        self.rate = track.timeline.rate
+        self.total_frames = track.timeline.total_frames
+
+    def read(self, start: int, frames: int) -> np.ndarray | None:
+        try:
+            voice = self.track.frames(start, frames)
+        except NotReady:
+            return None
+        if self.background is None:
+            return voice
+        mixed = session_block(voice, start, self.total_frames, self.rate, self.background)
+        return np.frombuffer(to_int16_bytes(mixed), dtype="<i2")

@@ -1,0 +1,174 @@
+"""Sound streamed to the speakers: QAudioSink pulls 16-bit PCM from a device this module feeds.
+
+QAudioSink in pull mode reads a QIODevice from its own thread, so `readData` must be cheap: a
+feeder thread mixes the session ahead into a buffer (at least BUFFER_S of sound) from a block
+source, and a busy UI thread never starves the sound. When the buffer runs dry (the voice has
+not spoken the next sentence yet, or the machine is overloaded) the device hands out silence
+and counts an underrun. The position is what the speakers have been given of the session,
+not of that padding.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Protocol
+
+import numpy as np
+from PySide6.QtCore import QIODevice, QObject, Signal
+from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
+
+#: What the feeder keeps ready ahead of the speakers.
+BUFFER_S = 0.75
+#: Frames mixed at a time: small enough to be quick, large enough to be few.
+BLOCK_FRAMES = 2048
+#: How long the feeder waits before asking a source that was not ready again.
+RETRY_S = 0.02
+
+
+class BlockSource(Protocol):
+    rate: int
+    total_frames: int
+
+    def read(self, start: int, frames: int) -> np.ndarray | None:
+        """int16 samples of frames start..start+frames, or None when they are not ready yet."""
+        ...
+
+
+class _PullDevice(QIODevice):
+    """The QIODevice QAudioSink reads; every method is quick and takes one lock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+        self.chunks: deque[bytes] = deque()
+        self.buffered = 0  # bytes in `chunks`
+        self.delivered = 0  # session bytes handed to the sink
+        self.underruns = 0
+        self.ended = False
+
+    def isSequential(self) -> bool:  # noqa: N802 (Qt's name)
+        return True
+
+    def bytesAvailable(self) -> int:  # noqa: N802 (Qt's name)
+        return 1 << 30  # always "more": an empty buffer gives silence rather than stopping the sink
+
+    def readData(self, maxlen: int) -> bytes:  # noqa: N802 (Qt's name)
+        wanted = maxlen - (maxlen & 1)
+        out = bytearray()
+        with self.lock:
+            while self.chunks and len(out) < wanted:
+                chunk = self.chunks.popleft()
+                room = wanted - len(out)
+                if len(chunk) > room:
+                    self.chunks.appendleft(chunk[room:])
+                    chunk = chunk[:room]
+                out += chunk
+            self.buffered -= len(out)
+            self.delivered += len(out)
+            if len(out) < wanted and not self.ended:
+                self.underruns += 1
+        return bytes(out) + bytes(wanted - len(out))
+
+    def writeData(self, data: bytes) -> int:  # noqa: N802 (Qt's name)
+        return -1  # read-only
+
+    def push(self, data: bytes) -> None:
+        with self.lock:
+            self.chunks.append(data)
+            self.buffered += len(data)
+
+
+class StreamOutput(QObject):
+    """Plays a BlockSource from a frame on; `position_frames()` is what has been played."""
+
+    underrun = Signal(int)  # the count so far, each time one happens
+
+    def __init__(self, rate: int, parent: QObject | None = None):
+        super().__init__(parent)
+        self.rate = rate
+        self.format = QAudioFormat()
+        self.format.setSampleRate(rate)
+        self.format.setChannelCount(1)
+        self.format.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        self._sink: QAudioSink | None = None
+        self._device: _PullDevice | None = None
+        self._feeder: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._start_frame = 0
+        self._reported_underruns = 0
+
+    def start(self, source: BlockSource, start_frame: int = 0) -> None:
+        self.stop()
+        self._start_frame = start_frame
+        self._device = _PullDevice()
+        self._device.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._stop = threading.Event()
+        self._feeder = threading.Thread(
+            target=_feed, args=(source, start_frame, self._device, self._stop, self.rate), daemon=True,
+            name="kindred-stream-feeder",
+        )
+        self._feeder.start()
+        self._sink = QAudioSink(QMediaDevices.defaultAudioOutput(), self.format, self)
+        self._sink.start(self._device)
+
+    def pause(self) -> None:
+        if self._sink is not None:
+            self._sink.suspend()
+
+    def resume(self) -> None:
+        if self._sink is not None:
+            self._sink.resume()
+
+    def is_playing(self) -> bool:
+        return self._sink is not None and self._sink.state() == QAudio.State.ActiveState
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._sink is not None:
+            self._sink.stop()
+            self._sink.deleteLater()
+            self._sink = None
+        if self._feeder is not None:
+            self._feeder.join(timeout=2)
+            self._feeder = None
+        if self._device is not None:
+            self._device.close()
+            self._device = None
+
+    def underruns(self) -> int:
+        return self._device.underruns if self._device is not None else 0
+
+    def position_frames(self) -> int:
+        """The session frame the speakers are at: what the sink took, less what it still holds."""
+        if self._device is None or self._sink is None:
+            return self._start_frame
+        with self._device.lock:
+            delivered = self._device.delivered // 2
+        held = (self._sink.bufferSize() - self._sink.bytesFree()) // 2
+        return self._start_frame + max(0, delivered - held)
+
+    def finished(self) -> bool:
+        """The source has ended and the speakers have played all of it."""
+        device = self._device
+        return device is not None and device.ended and device.buffered == 0
+
+
+def _feed(source: BlockSource, start: int, device: _PullDevice, stop: threading.Event, rate: int) -> None:
+    """The feeder thread: keeps BUFFER_S of the session ready in the device."""
+    ahead = int(BUFFER_S * rate) * 2
+    cursor = start
+    while not stop.is_set():
+        if cursor >= source.total_frames:
+            device.ended = True
+            return
+        if device.buffered >= ahead:
+            stop.wait(RETRY_S)
+            continue
+        count = min(BLOCK_FRAMES, source.total_frames - cursor)
+        block = source.read(cursor, count)
+        if block is None:
+            stop.wait(RETRY_S)  # the voice has not spoken it yet
+            continue
+        device.push(np.asarray(block, dtype="<i2").tobytes())
+        cursor += count
