@@ -1,0 +1,154 @@
+"""A session that plays while its voice speaks.
+
+It is planned at once from the voice's pace (every voice is calibrated to the rate, so a
+sentence takes about words × 60 / rate seconds), and its sentences are synthesized in play
+order on a thread of its own, a few at a time (one per speech worker). Each arriving sentence
+is put in at its real length by re-planning, which moves only what is not yet mixed and lets
+the flexible pauses ahead absorb the difference: the session still ends at the chosen length.
+`read()` is what a streaming player pulls; it answers None for a block that reaches a
+sentence not spoken yet (the player waits, "preparing").
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from app.render.estimate import sentence_seconds
+from app.render.levels import pcm_samples
+from app.render.mix import Background
+from app.render.pcm import SESSION_RATE
+from app.render.replan import replan_timeline
+from app.render.sounds import decoded_bell
+from app.render.speech_cache import SpeechCache
+from app.render.timeline import Timeline, plan_timeline, utterances_of
+from app.render.voice_track import SessionSource, VoiceTrack
+from app.script import Bell, Script
+from app.tts.engine import SpeechCancelled, SpeechEngine, SpeechError
+
+#: Sentences sent to the voice at a time: as many as it has workers, so each is busy.
+BATCH = 2
+
+
+class StreamingSession:
+    def __init__(
+        self,
+        script: Script,
+        engine: SpeechEngine,
+        *,
+        length: float | None,
+        voice: str | None,
+        rate: int,
+        cache_root: Path,
+        background: Background | None = None,
+        on_change: Callable[[Timeline], None] | None = None,
+    ) -> None:
+        self.cache = SpeechCache(Path(cache_root) / "speech", engine, voice, rate, script.meta.pronounce)
+        self.rate = rate
+        self.on_change = on_change or (lambda timeline: None)
+        names = {item.name for _, item in script.items() if isinstance(item, Bell)}
+        self._bells = {name: pcm_samples(decoded_bell(name, Path(cache_root)))[0] for name in names}
+        self._clips: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self._mixed_until = 0  # frames already handed to the player: they never move again
+        self._cancel = threading.Event()
+        self.error: SpeechError | None = None
+        for text in dict.fromkeys(self._order(script)):
+            if not self.cache.missing([text]):
+                self._clips[text] = pcm_samples(self.cache.path_for(text))[0]
+        self.timeline = plan_timeline(
+            script,
+            sentence_frames=self._frames_of,
+            bell_frames=lambda name: len(self._bells[name]),
+            rate=SESSION_RATE,
+            length=length,
+        )
+        self.target_frames = self.timeline.total_frames
+        self.exact = True
+        self._background = background
+        self._source = self._make_source()
+        self._todo = [text for text in dict.fromkeys(self._order(script)) if text not in self._clips]
+        self._thread: threading.Thread | None = None
+
+    # -- what the player uses -----------------------------------------------------------
+
+    @property
+    def total_frames(self) -> int:
+        return self.timeline.total_frames
+
+    def read(self, start: int, frames: int) -> np.ndarray | None:
+        with self._lock:
+            block = self._source.read(start, frames)
+            if block is not None:
+                self._mixed_until = max(self._mixed_until, start + frames)
+            return block
+
+    def start(self, from_frame: int = 0) -> None:
+        """Synthesize what is missing, in play order from `from_frame` (a seek), on a thread."""
+        self._todo.sort(key=lambda text: self._play_order(text, from_frame))
+        self._thread = threading.Thread(target=self._synthesize, name="kindred-streaming", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._cancel.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until every sentence is spoken (tests, export); True when they are."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self._todo
+
+    # -- synthesis ----------------------------------------------------------------------
+
+    def _synthesize(self) -> None:
+        while self._todo and not self._cancel.is_set():
+            batch, self._todo = self._todo[:BATCH], self._todo[BATCH:]
+            try:
+                self.cache.fill(batch, should_cancel=self._cancel.is_set)
+            except SpeechCancelled:
+                self._todo = batch + self._todo
+                return
+            except SpeechError as error:
+                self.error = error
+                self._todo = batch + self._todo
+                return
+            arrived = {text: pcm_samples(self.cache.path_for(text))[0] for text in batch}
+            with self._lock:
+                self._clips.update(arrived)
+                result = replan_timeline(
+                    self.timeline, self._known_frames, self._mixed_until, target_frames=self.target_frames
+                )
+                self.timeline, self.exact = result.timeline, result.exact
+                self._source = self._make_source()
+            self.on_change(self.timeline)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _make_source(self) -> SessionSource:
+        track = VoiceTrack(self.timeline, self._clips.get, lambda name: self._bells[name])
+        return SessionSource(track, self._background)
+
+    def _frames_of(self, text: str) -> int:
+        clip = self._clips.get(text)
+        return len(clip) if clip is not None else round(sentence_seconds(text, self.rate) * SESSION_RATE)
+
+    def _known_frames(self, text: str) -> int | None:
+        clip = self._clips.get(text)
+        return None if clip is None else len(clip)
+
+    def _play_order(self, text: str, from_frame: int) -> tuple[int, int]:
+        """Sentences at or after the play head first, in order; those before it last."""
+        start = next((e.start for e in self.timeline.speech() if e.text == text and e.end > from_frame), None)
+        if start is not None:
+            return (0, start)
+        first = next(e.start for e in self.timeline.speech() if e.text == text)
+        return (1, first)
+
+    @staticmethod
+    def _order(script: Script) -> list[str]:
+        return utterances_of(script)
