@@ -87,10 +87,17 @@ class StreamingSession:
             return block
 
     def start(self, from_frame: int = 0) -> None:
-        """Synthesize what is missing, in play order from `from_frame` (a seek), on a thread."""
-        self._todo.sort(key=lambda text: self._play_order(text, from_frame))
+        """Synthesize what is missing, in play order from `from_frame`, on a thread."""
+        self.prioritize(from_frame)
         self._thread = threading.Thread(target=self._synthesize, name="kindred-streaming", daemon=True)
         self._thread.start()
+
+    def prioritize(self, frame: int) -> None:
+        """After a seek: speak what lies ahead of `frame` first, and keep what is before it in
+        place, so the sentence sought does not move while the listener waits for it."""
+        with self._lock:
+            self._mixed_until = max(self._mixed_until, frame)
+            self._todo.sort(key=lambda text: self._play_order(text, frame))
 
     def stop(self) -> None:
         self._cancel.set()
@@ -107,15 +114,15 @@ class StreamingSession:
 
     def _synthesize(self) -> None:
         while self._todo and not self._cancel.is_set():
-            batch, self._todo = self._todo[:BATCH], self._todo[BATCH:]
+            with self._lock:
+                batch, self._todo = self._todo[:BATCH], self._todo[BATCH:]
             try:
                 self.cache.fill(batch, should_cancel=self._cancel.is_set)
-            except SpeechCancelled:
-                self._todo = batch + self._todo
-                return
-            except SpeechError as error:
-                self.error = error
-                self._todo = batch + self._todo
+            except (SpeechCancelled, SpeechError) as error:
+                with self._lock:
+                    self._todo = batch + self._todo
+                if isinstance(error, SpeechError):
+                    self.error = error
                 return
             arrived = {text: pcm_samples(self.cache.path_for(text))[0] for text in batch}
             with self._lock:

@@ -18,6 +18,8 @@ import numpy as np
 from PySide6.QtCore import QIODevice, QObject, Signal
 from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
 
+from app.ui.player import slider_to_linear
+
 #: What the feeder keeps ready ahead of the speakers.
 BUFFER_S = 0.75
 #: Frames mixed at a time: small enough to be quick, large enough to be few.
@@ -44,7 +46,11 @@ class _PullDevice(QIODevice):
         self.chunks: deque[bytes] = deque()
         self.buffered = 0  # bytes in `chunks`
         self.delivered = 0  # session bytes handed to the sink
-        self.underruns = 0
+        self.padded = 0  # bytes of silence handed over where the session had none ready
+        self.underruns = 0  # the buffer ran dry mid-sound: a glitch
+        self.waits = 0  # silence while the voice prepares what comes next: not a glitch
+        self.waiting = False  # the feeder waits for a sentence the voice has not spoken yet
+        self.primed = False  # the feeder has pushed its first block (the sink may ask before)
         self.ended = False
 
     def isSequential(self) -> bool:  # noqa: N802 (Qt's name)
@@ -66,8 +72,12 @@ class _PullDevice(QIODevice):
                 out += chunk
             self.buffered -= len(out)
             self.delivered += len(out)
+            self.padded += wanted - len(out)
             if len(out) < wanted and not self.ended:
-                self.underruns += 1
+                if self.waiting or not self.primed:
+                    self.waits += 1
+                else:
+                    self.underruns += 1
         return bytes(out) + bytes(wanted - len(out))
 
     def writeData(self, data: bytes) -> int:  # noqa: N802 (Qt's name)
@@ -77,6 +87,7 @@ class _PullDevice(QIODevice):
         with self.lock:
             self.chunks.append(data)
             self.buffered += len(data)
+            self.primed = True
 
 
 class StreamOutput(QObject):
@@ -96,7 +107,7 @@ class StreamOutput(QObject):
         self._feeder: threading.Thread | None = None
         self._stop = threading.Event()
         self._start_frame = 0
-        self._reported_underruns = 0
+        self._volume = 1.0
 
     def start(self, source: BlockSource, start_frame: int = 0) -> None:
         self.stop()
@@ -110,6 +121,7 @@ class StreamOutput(QObject):
         )
         self._feeder.start()
         self._sink = QAudioSink(QMediaDevices.defaultAudioOutput(), self.format, self)
+        self._sink.setVolume(self._volume)
         self._sink.start(self._device)
 
     def pause(self) -> None:
@@ -136,17 +148,29 @@ class StreamOutput(QObject):
             self._device.close()
             self._device = None
 
+    def set_volume(self, slider: float) -> None:
+        """A slider position (0-1), heard evenly: Qt's logarithmic scale to the sink's linear gain."""
+        self._volume = slider_to_linear(slider)
+        if self._sink is not None:
+            self._sink.setVolume(self._volume)
+
     def underruns(self) -> int:
         return self._device.underruns if self._device is not None else 0
 
+    def waiting(self) -> bool:
+        """Silent because the voice has not spoken what comes next (the player shows "preparing")."""
+        device = self._device
+        return device is not None and device.waiting and device.buffered == 0
+
     def position_frames(self) -> int:
-        """The session frame the speakers are at: what the sink took, less what it still holds."""
+        """The session frame the speakers are at: what the device has played, less the silence
+        it was given while the session had nothing ready (that silence is not the session's)."""
         if self._device is None or self._sink is None:
             return self._start_frame
+        played = round(self._sink.processedUSecs() * self.rate / 1_000_000)
         with self._device.lock:
-            delivered = self._device.delivered // 2
-        held = (self._sink.bufferSize() - self._sink.bytesFree()) // 2
-        return self._start_frame + max(0, delivered - held)
+            delivered, padded = self._device.delivered // 2, self._device.padded // 2
+        return self._start_frame + max(0, min(delivered, played - padded))
 
     def finished(self) -> bool:
         """The source has ended and the speakers have played all of it."""
@@ -167,6 +191,7 @@ def _feed(source: BlockSource, start: int, device: _PullDevice, stop: threading.
             continue
         count = min(BLOCK_FRAMES, source.total_frames - cursor)
         block = source.read(cursor, count)
+        device.waiting = block is None
         if block is None:
             stop.wait(RETRY_S)  # the voice has not spoken it yet
             continue

@@ -1,0 +1,139 @@
+"""The streaming player through a real (null) PulseAudio sink, recorded: an uncached session
+starts after a short "preparing", a seek into what the voice has not spoken yet plays from
+there, and the session finishes with no underrun."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from tests.program import ROOT
+from tests.pulse import missing_tools, private_pulse, read_recording
+
+pytestmark = pytest.mark.skipif(bool(missing_tools()), reason=f"missing: {', '.join(missing_tools())}")
+
+SEEK_MS = 18_000
+
+CHILD = textwrap.dedent(
+    f"""
+    import sys, time
+    from pathlib import Path
+    from PySide6.QtCore import QCoreApplication
+    from app.render.streaming import StreamingSession
+    from app.script import parse_script
+    from app.tts import FakeEngine
+    from app.ui.stream_player import StreamPlayer
+
+    app = QCoreApplication([])
+    script = parse_script(Path(sys.argv[1]).read_text("utf-8"))
+    # A slow voice (0.3 s a sentence): the start and the seek have to wait for it.
+    session = StreamingSession(
+        script, FakeEngine(delay=0.3), length=32.0, voice=None, rate=120, cache_root=Path(sys.argv[2])
+    )
+    player = StreamPlayer()
+    events = []
+    player.preparingChanged.connect(lambda on: events.append(("PREPARING", on)))
+    player.finished.connect(lambda: events.append(("FINISHED", True)))
+
+    def run_until(condition, limit):
+        deadline = time.monotonic() + limit
+        while not condition() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+
+    player.load(session)
+    run_until(lambda: player.position() >= 6000, 20)  # past the first sentence
+    player.seek({SEEK_MS})
+    print("SEEKED", player.position(), flush=True)
+    run_until(lambda: ("FINISHED", True) in events, 40)
+    time.sleep(0.8)
+    for name, value in events:
+        print(name, value, flush=True)
+    print("UNDERRUNS", player.underruns(), flush=True)
+    for event in session.timeline.speech():
+        print("CUE", event.start / 22050, event.end / 22050, flush=True)
+    player.unload()
+    """
+)
+
+SCRIPT = """---
+title: Sought
+summary: Sentences to skip over.
+theme: test
+---
+# One
+Let your body settle into the chair beneath you.
+[pause 2s+]
+Notice where you are holding on.
+[pause 2s+]
+# Two
+Breathe in slowly, and let the breath go.
+[pause 1s]
+There is nothing you need to fix right now.
+[pause 2s+]
+When you are ready, open your eyes.
+"""
+
+
+def stretches(samples: np.ndarray, rate: int, window_s: float = 0.05) -> list[tuple[float, float]]:
+    size = int(rate * window_s)
+    count = len(samples) // size
+    level = 20 * np.log10(np.sqrt((samples[: count * size].reshape(count, size) ** 2).mean(axis=1)) + 1e-9)
+    loud = level > -45
+    found, start = [], None
+    for index, on in enumerate(loud):
+        if on and start is None:
+            start = index * window_s
+        elif not on and start is not None:
+            found.append((start, index * window_s))
+            start = None
+    return found
+
+
+def test_preparing_then_playing_then_a_seek_into_unspoken_sentences(tmp_path):
+    script = tmp_path / "sought.md"
+    script.write_text(SCRIPT, encoding="utf-8")
+    child = tmp_path / "child.py"
+    child.write_text(CHILD, encoding="utf-8")
+    capture = tmp_path / "captured.wav"
+    with private_pulse() as pulse, pulse.record(capture):
+        env = pulse.client_env({**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        played = subprocess.run(
+            [sys.executable, str(child), str(script), str(tmp_path / "cache")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+        time.sleep(0.3)
+    assert played.returncode == 0, played.stderr
+    lines = played.stdout.splitlines()
+    seeked = int(next(line for line in lines if line.startswith("SEEKED")).split()[1])
+    assert abs(seeked - SEEK_MS) <= 50
+    events = [line for line in lines if line.startswith(("PREPARING", "FINISHED"))]
+    assert events[0] == "PREPARING True" and "PREPARING False" in events  # waited for the voice, then played
+    assert events[-1] == "FINISHED True"
+    assert "UNDERRUNS 0" in lines
+    cues = [tuple(map(float, line.split()[1:])) for line in lines if line.startswith("CUE")]
+
+    heard = stretches(*read_recording(capture))
+    assert heard, "nothing was heard"
+    # The first sentence plays whole; after the seek, the sentences from there on play as planned.
+    offset = heard[0][0] - cues[0][0]
+    assert heard[0][1] - heard[0][0] == pytest.approx(cues[0][1] - cues[0][0], abs=0.1)
+    after = [cue for cue in cues if cue[0] >= SEEK_MS / 1000]
+    assert after, cues
+    tail = heard[-len(after) :]
+    for (start, end), (cue_start, cue_end) in zip(tail, after, strict=True):
+        assert end - start == pytest.approx(cue_end - cue_start, abs=0.1)
+    spacing = [b[0] - a[0] for a, b in zip(tail, tail[1:], strict=False)]
+    planned = [b[0] - a[0] for a, b in zip(after, after[1:], strict=False)]
+    assert spacing == pytest.approx(planned, abs=0.1)
+    assert offset > 0
