@@ -1,5 +1,9 @@
 """Sound streamed to the speakers: QAudioSink pulls 16-bit PCM from a device this module feeds.
 
+With no sound output at all, a clock thread takes the sound at the speakers' pace instead, so a
+session goes on silently (its position moves, it ends) and continues aloud, from where it is,
+as soon as an output appears.
+
 QAudioSink in pull mode reads a QIODevice from its own thread, so `readData` must be cheap: a
 feeder thread mixes the session ahead into a buffer (at least BUFFER_S of sound) from a block
 source, and a busy UI thread never starves the sound. When the buffer runs dry (the voice has
@@ -11,12 +15,13 @@ not of that padding.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import QIODevice, QObject, Signal
-from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
+from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
 
 from app.ui.player import slider_to_linear
 
@@ -90,10 +95,40 @@ class _PullDevice(QIODevice):
             self.primed = True
 
 
+class _SilentClock(threading.Thread):
+    """Reads the device in real time where no speakers are: what a sink would have played."""
+
+    STEP_S = 0.02
+
+    def __init__(self, device: _PullDevice, rate: int):
+        super().__init__(name="kindred-silent-clock", daemon=True)
+        self.device, self.rate = device, rate
+        self.stop = threading.Event()
+        self.paused = threading.Event()
+        self.taken = 0  # bytes read, the counterpart of a sink's processedUSecs
+
+    def run(self) -> None:
+        last = time.monotonic()
+        owed = 0.0
+        while not self.stop.wait(self.STEP_S):
+            now = time.monotonic()
+            if self.paused.is_set():
+                last = now
+                continue
+            owed += (now - last) * self.rate * 2
+            last = now
+            count = int(owed) - int(owed) % 2
+            if count:
+                self.device.readData(count)
+                self.taken += count
+                owed -= count
+
+
 class StreamOutput(QObject):
     """Plays a BlockSource from a frame on; `position_frames()` is what has been played."""
 
-    underrun = Signal(int)  # the count so far, each time one happens
+    #: True when no sound output exists: playing on silently, aloud again when one appears.
+    noAudioDeviceChanged = Signal(bool)
 
     def __init__(self, rate: int, parent: QObject | None = None):
         super().__init__(parent)
@@ -108,9 +143,16 @@ class StreamOutput(QObject):
         self._stop = threading.Event()
         self._start_frame = 0
         self._volume = 1.0
+        self._clock: _SilentClock | None = None
+        self._source: BlockSource | None = None
+        self._paused = False
+        self._devices = QMediaDevices(self)
+        self._devices.audioOutputsChanged.connect(self._follow_default_output)
 
     def start(self, source: BlockSource, start_frame: int = 0) -> None:
         self.stop()
+        self._source = source
+        self._paused = False
         self._start_frame = start_frame
         self._device = _PullDevice()
         self._device.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -120,23 +162,38 @@ class StreamOutput(QObject):
             name="kindred-stream-feeder",
         )
         self._feeder.start()
-        self._sink = QAudioSink(QMediaDevices.defaultAudioOutput(), self.format, self)
+        device = QMediaDevices.defaultAudioOutput()
+        if device.isNull():
+            self._clock = _SilentClock(self._device, self.rate)
+            self._clock.start()
+            return
+        self._sink = QAudioSink(device, self.format, self)
         self._sink.setVolume(self._volume)
         self._sink.start(self._device)
 
+    def has_audio_device(self) -> bool:
+        return not QMediaDevices.defaultAudioOutput().isNull()
+
     def pause(self) -> None:
+        self._paused = True
         if self._sink is not None:
             self._sink.suspend()
+        if self._clock is not None:
+            self._clock.paused.set()
 
     def resume(self) -> None:
+        self._paused = False
         if self._sink is not None:
             self._sink.resume()
-
-    def is_playing(self) -> bool:
-        return self._sink is not None and self._sink.state() == QAudio.State.ActiveState
+        if self._clock is not None:
+            self._clock.paused.clear()
 
     def stop(self) -> None:
         self._stop.set()
+        if self._clock is not None:
+            self._clock.stop.set()
+            self._clock.join(timeout=2)
+            self._clock = None
         if self._sink is not None:
             self._sink.stop()
             self._sink.deleteLater()
@@ -165,9 +222,12 @@ class StreamOutput(QObject):
     def position_frames(self) -> int:
         """The session frame the speakers are at: what the device has played, less the silence
         it was given while the session had nothing ready (that silence is not the session's)."""
-        if self._device is None or self._sink is None:
+        if self._device is None or (self._sink is None and self._clock is None):
             return self._start_frame
-        played = round(self._sink.processedUSecs() * self.rate / 1_000_000)
+        if self._sink is not None:
+            played = round(self._sink.processedUSecs() * self.rate / 1_000_000)
+        else:
+            played = self._clock.taken // 2
         with self._device.lock:
             delivered, padded = self._device.delivered // 2, self._device.padded // 2
         return self._start_frame + max(0, min(delivered, played - padded))
@@ -176,6 +236,20 @@ class StreamOutput(QObject):
         """The source has ended and the speakers have played all of it."""
         device = self._device
         return device is not None and device.ended and device.buffered == 0
+
+
+    # -- outputs that come and go -------------------------------------------------------
+
+    def _follow_default_output(self) -> None:
+        """Speakers plugged in (or out): go on from where the session is, on the new default."""
+        if self._source is None or self._device is None:
+            self.noAudioDeviceChanged.emit(not self.has_audio_device())
+            return
+        position, paused = self.position_frames(), self._paused
+        self.start(self._source, position)
+        if paused:
+            self.pause()
+        self.noAudioDeviceChanged.emit(not self.has_audio_device())
 
 
 def _feed(source: BlockSource, start: int, device: _PullDevice, stop: threading.Event, rate: int) -> None:
@@ -197,3 +271,4 @@ def _feed(source: BlockSource, start: int, device: _PullDevice, stop: threading.
             continue
         device.push(np.asarray(block, dtype="<i2").tobytes())
         cursor += count
+

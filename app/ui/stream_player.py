@@ -23,6 +23,9 @@ class StreamPlayer(QObject):
     playingChanged = Signal(bool)
     preparingChanged = Signal(bool)
     finished = Signal()
+    errorOccurred = Signal(str)
+    #: True when no audio output exists; playback goes on silently and resumes aloud when one appears.
+    noAudioDeviceChanged = Signal(bool)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -42,6 +45,7 @@ class StreamPlayer(QObject):
         self.unload()
         self.session = session
         self.output = StreamOutput(session.timeline.rate, self)
+        self.output.noAudioDeviceChanged.connect(self.noAudioDeviceChanged)
         start = self._frame(start_ms)
         session.start(from_frame=start)
         self.durationChanged.emit(self.duration())
@@ -123,10 +127,18 @@ class StreamPlayer(QObject):
     def underruns(self) -> int:
         return self.output.underruns() if self.output is not None else 0
 
+    def has_audio_device(self) -> bool:
+        return StreamOutput.has_audio_device(self.output) if self.output is not None else _any_output()
+
     # -- while playing ------------------------------------------------------------------
 
     def _tick(self) -> None:
         if self.output is None or self.session is None:
+            return
+        if self.session.error is not None:
+            error, self.session.error = self.session.error, None
+            self.pause()
+            self.errorOccurred.emit(error.explanation)
             return
         self._set_preparing(self._playing and self.output.waiting())
         self.positionChanged.emit(self.position())
@@ -148,3 +160,9 @@ class StreamPlayer(QObject):
         if preparing != self._preparing:
             self._preparing = preparing
             self.preparingChanged.emit(preparing)
+
+
+def _any_output() -> bool:
+    from PySide6.QtMultimedia import QMediaDevices
+
+    return not QMediaDevices.defaultAudioOutput().isNull()

@@ -137,3 +137,27 @@ def test_preparing_then_playing_then_a_seek_into_unspoken_sentences(tmp_path):
     planned = [b[0] - a[0] for a, b in zip(after, after[1:], strict=False)]
     assert spacing == pytest.approx(planned, abs=0.1)
     assert offset > 0
+
+
+def test_without_any_sound_output_the_session_plays_on_silently_to_its_end(qtbot, tmp_path):
+    """The test machine has no sound server here: the position moves at the speakers' pace."""
+    from app.render.streaming import StreamingSession
+    from app.script import parse_script
+    from app.tts import FakeEngine
+    from app.ui.stream_player import StreamPlayer
+
+    text = "---\ntitle: T\nsummary: S.\ntheme: t\n---\nBreathe in.\n[pause 1s+]\nBreathe out.\n"
+    script = parse_script(text)
+    session = StreamingSession(script, FakeEngine(), length=6.0, voice=None, rate=120, cache_root=tmp_path)
+    player = StreamPlayer()
+    player.load(session)
+    assert not player.has_audio_device()
+    assert player.duration() == 6000
+    started = time.monotonic()
+    with qtbot.waitSignal(player.finished, timeout=15_000):
+        pass
+    # At the speakers' pace, not as fast as it can be mixed (the first 0.5 s may have gone by
+    # before `started`, while loading).
+    assert time.monotonic() - started >= 5.0
+    assert player.position() >= 5900 and not player.is_playing()
+    player.unload()
