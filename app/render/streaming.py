@@ -46,6 +46,7 @@ class StreamingSession:
         background: Background | None = None,
         on_change: Callable[[Timeline], None] | None = None,
     ) -> None:
+        self.script = script
         self.cache = SpeechCache(Path(cache_root) / "speech", engine, voice, rate, script.meta.pronounce)
         self.rate = rate
         self.on_change = on_change or (lambda timeline: None)

@@ -77,8 +77,10 @@ class _PullDevice(QIODevice):
                 out += chunk
             self.buffered -= len(out)
             self.delivered += len(out)
-            self.padded += wanted - len(out)
             if len(out) < wanted and not self.ended:
+                # Silence in the middle is not the session's; after its end nothing is counted,
+                # so that what was played catches up with what was given.
+                self.padded += wanted - len(out)
                 if self.waiting or not self.primed:
                     self.waits += 1
                 else:
@@ -88,11 +90,12 @@ class _PullDevice(QIODevice):
     def writeData(self, data: bytes) -> int:  # noqa: N802 (Qt's name)
         return -1  # read-only
 
-    def push(self, data: bytes) -> None:
+    def push(self, data: bytes, last: bool = False) -> None:
         with self.lock:
             self.chunks.append(data)
             self.buffered += len(data)
             self.primed = True
+            self.ended = last  # with the last block, under the lock: no read in between counts it as padding
 
 
 class _SilentClock(threading.Thread):
@@ -233,10 +236,13 @@ class StreamOutput(QObject):
         return self._start_frame + max(0, min(delivered, played - padded))
 
     def finished(self) -> bool:
-        """The source has ended and the speakers have played all of it."""
+        """The source has ended and the speakers have played all of it (not only been given it)."""
         device = self._device
-        return device is not None and device.ended and device.buffered == 0
-
+        if device is None or not device.ended or device.buffered:
+            return False
+        with device.lock:
+            delivered = device.delivered // 2
+        return self.position_frames() >= self._start_frame + delivered
 
     # -- outputs that come and go -------------------------------------------------------
 
@@ -269,6 +275,6 @@ def _feed(source: BlockSource, start: int, device: _PullDevice, stop: threading.
         if block is None:
             stop.wait(RETRY_S)  # the voice has not spoken it yet
             continue
-        device.push(np.asarray(block, dtype="<i2").tobytes())
         cursor += count
+        device.push(np.asarray(block, dtype="<i2").tobytes(), last=cursor >= source.total_frames)
 

@@ -1,7 +1,9 @@
-"""`kindred play`: a session in the terminal, played by the same Player class as the window.
+"""`kindred play`: a session in the terminal, streamed while its voice speaks.
 
-No window is opened: a QCoreApplication runs the Player's event loop, and one line on the
-terminal shows where the session is. Ctrl+C stops cleanly (exit status 130).
+No window is opened: a QCoreApplication runs the streaming player's event loop, and one line
+on the terminal shows where the session is. Sound starts with the first sentence (no render to
+wait for); the listen is kept in the history as the window keeps it. Ctrl+C stops cleanly
+(exit status 130).
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from typing import TYPE_CHECKING, TextIO
 from PySide6.QtCore import QCoreApplication, QLoggingCategory, QObject, QTimer
 
 from app import paths
-from app.render import render_session
+from app.render.mix import Background
+from app.render.session import timeline_to_dict
 from app.render.sidecar import cue_index_at, cue_is_speaking, section_index_at
-from app.render.sounds import ambience_source
+from app.render.sounds import ambience_source, decoded_sound
+from app.render.streaming import StreamingSession
 from app.script import Script
 from app.tts import SpeechEngine
 
 if TYPE_CHECKING:
-    from app.ui.player import Player
+    from app.ui.stream_player import StreamPlayer
 
 EXIT_OK, EXIT_FAILURE, EXIT_INTERRUPTED = 0, 1, 130
 #: Python runs its signal handlers only between bytecodes; this tick lets Ctrl+C in while Qt waits.
@@ -98,63 +102,77 @@ def play_in_terminal(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Render (with a progress bar on `err`) and play the session; returns the exit status.
+    """Stream the session to its end or until Ctrl+C: 0 when complete, 130 when stopped.
 
     `ambience` is a name from audio/ambience, "none", or None for the script's default.
     Raises KindredError (unknown ambience, a length the script cannot fill, no voice) for
     the command line to report.
     """
-    err = err or sys.stderr
-    sound = ambience_for(script, ambience)  # before rendering: a typo should not wait for the voice
-
-    from app.cli import ProgressDisplay  # the same bar as `kindred render`
-
-    bar = ProgressDisplay(err)
-    try:
-        result = render_session(script, engine, length=length, voice=voice, rate=rate, progress=bar.update)
-    finally:
-        bar.finish()
-    return play_session(result.wav_path, result.timeline, sound, title=script.meta.title, out=out, err=err)
-
-
-def play_session(
-    wav_path: Path,
-    timeline: dict,
-    ambience: Path | None = None,
-    *,
-    title: str = "",
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
-    """Play a rendered session to its end or until Ctrl+C: 0 when complete, 130 when stopped."""
     out = out or sys.stdout
     err = err or sys.stderr
+    sound = ambience_for(script, ambience)  # before anything else: a typo should not wait for the voice
     QLoggingCategory.setFilterRules(_QUIET_RULES)
     # Imported only now: loading QtMultimedia already logs, and the rules above must come first.
-    from app.ui.player import Player
+    from app.ui.stream_player import StreamPlayer
 
     app = _application()
     volume, ambience_volume = _remembered_volumes()
-
-    player = Player()
+    cache_root = paths.cache_dir()
+    background = None
+    if sound is not None:
+        background = Background.load(decoded_sound(sound, cache_root), ambience_volume)
+    session = StreamingSession(
+        script, engine, length=length, voice=voice, rate=rate, cache_root=cache_root, background=background
+    )
+    player = StreamPlayer()
     player.set_volume(volume)
-    player.set_ambience_volume(ambience_volume)
-    session = _TerminalSession(app, player, timeline, title, out, err)
-    previous_sigint = signal.signal(signal.SIGINT, lambda _signum, _frame: session.interrupt())
+    terminal = _TerminalSession(app, player, session, script.meta.title, out, err)
+    previous_sigint = signal.signal(signal.SIGINT, lambda _signum, _frame: terminal.interrupt())
+    listens = _ListenKeeper(player, script)
     try:
-        session.silent = not player.has_audio_device()
-        if session.silent:
-            session.say(NO_AUDIO_DEVICE, err)
-        player.set_ambience(ambience)
-        player.load(wav_path)
-        session.start()
-        if session.exit_code is None:
+        terminal.silent = not player.has_audio_device()
+        if terminal.silent:
+            terminal.say(NO_AUDIO_DEVICE, err)
+        player.load(session)
+        listens.begin(session.total_frames / session.timeline.rate)
+        terminal.start()
+        if terminal.exit_code is None:
             app.exec()
     finally:
         signal.signal(signal.SIGINT, previous_sigint)
-        session.close()
+        terminal.close()
+        listens.end(completed=terminal.exit_code == EXIT_OK)
         player.unload()
-    return EXIT_INTERRUPTED if session.exit_code is None else session.exit_code
+    return EXIT_INTERRUPTED if terminal.exit_code is None else terminal.exit_code
+
+
+class _ListenKeeper:
+    """The history of a terminal session, as the window keeps it; an unusable history (locked,
+    damaged) is left alone and the session plays all the same."""
+
+    def __init__(self, player: StreamPlayer, script: Script):
+        self.player, self.script = player, script
+        self.store = self.recorder = None
+
+    def begin(self, length_s: float) -> None:
+        try:
+            from app.history import ListenLog, Store
+            from app.ui.listen_recorder import ListenRecorder
+
+            self.store = Store(paths.database_path())
+            self.recorder = ListenRecorder(self.player, ListenLog(self.store))
+            key = Path(self.script.source).stem if self.script.source else self.script.meta.title
+            self.recorder.begin(key, self.script.meta.title, self.script.meta.theme, length_s, timer=False)
+        except Exception:  # noqa: BLE001 - the history must never stop a session
+            self.store = self.recorder = None
+
+    def end(self, completed: bool) -> None:
+        try:
+            if self.recorder is not None:
+                self.recorder.end(completed)
+        finally:
+            if self.store is not None:
+                self.store.close()
 
 
 def _application() -> QCoreApplication:
@@ -172,8 +190,8 @@ class _TerminalSession(QObject):
     def __init__(
         self,
         app: QCoreApplication,
-        player: Player,
-        timeline: dict,
+        player: StreamPlayer,
+        session: StreamingSession,
         title: str,
         out: TextIO,
         err: TextIO,
@@ -181,7 +199,7 @@ class _TerminalSession(QObject):
         super().__init__()
         self.app = app
         self.player = player
-        self.timeline = timeline
+        self.session = session
         self.title = title
         self.out = out
         self.err = err
@@ -264,8 +282,13 @@ class _TerminalSession(QObject):
             self._drawn = 0
         print(_printable(message, stream), file=stream, flush=True)
 
+    @property
+    def timeline(self) -> dict:
+        """The session's plan as it is now (sentences settle as the voice speaks them)."""
+        return timeline_to_dict(self.session.script, self.session.timeline)
+
     def _duration(self) -> int:
-        return self.player.duration() or int(round(self.timeline.get("length", 0) * 1000))
+        return self.player.duration()
 
     def _tick(self) -> None:
         if self.player.is_playing():

@@ -160,6 +160,30 @@ def test_ctrl_c_stops_cleanly_with_status_130(tmp_path):
     assert re.fullmatch(r"Stopped at 00:0[1-3]\.", last), stdout
     assert "Session complete." not in stdout
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    # The listen is in the history, with what was heard before Ctrl+C, not completed.
+    (listen,) = listens()
+    assert listen.title == "Long Sit" and not listen.completed
+    assert 0.5 <= listen.heard_s <= 4.0
+
+
+def listens():
+    from app import paths
+    from app.history import ListenLog, Store
+
+    store = Store(paths.database_path())
+    try:
+        return ListenLog(store).listens(limit=10)
+    finally:
+        store.close()
+
+
+def test_a_session_played_in_the_terminal_is_kept_in_the_history(tmp_path):
+    script = write(tmp_path / "short.md", SHORT)
+    result = kindred("play", script, "--ambience", "none")
+    assert result.returncode == 0, result.stderr
+    (listen,) = listens()
+    assert listen.title == "Short Sit" and listen.theme == "test" and listen.completed
+    assert listen.heard_s == pytest.approx(listen.length_s, abs=1.0)
 
 
 # -- wrong use ---------------------------------------------------------------------------
