@@ -25,3 +25,24 @@ def silences(path, noise_db: float = -50, minimum: float = 0.5) -> list[tuple[fl
     starts = [float(v) for v in re.findall(r"silence_start: (-?[\d.]+)", report)]
     ends = [float(v) for v in re.findall(r"silence_end: ([\d.]+)", report)]
     return list(zip(starts, ends, strict=False))
+
+
+def sound_stretches(
+    samples, rate: int, threshold_db: float = -45, window_s: float = 0.05
+) -> list[tuple[float, float]]:
+    """(start, end) in seconds of every stretch whose level (RMS per window) is above the threshold."""
+    import numpy as np
+
+    size = int(rate * window_s)
+    count = len(samples) // size
+    level = 20 * np.log10(np.sqrt((samples[: count * size].reshape(count, size) ** 2).mean(axis=1)) + 1e-9)
+    found, start = [], None
+    for index, loud in enumerate(level > threshold_db):
+        if loud and start is None:
+            start = index * window_s
+        elif not loud and start is not None:
+            found.append((start, index * window_s))
+            start = None
+    if start is not None:
+        found.append((start, count * window_s))
+    return found

@@ -191,3 +191,28 @@ def read_recording(path: Path) -> tuple[np.ndarray, int]:
             return samples.reshape(-1, channels).mean(axis=1), rate
         position = body + size + (size & 1)
     raise ValueError(f"{path} has no audio data")
+
+
+def play_recorded(
+    program: str, script_text: str, folder: Path, timeout: float = 90
+) -> tuple[subprocess.CompletedProcess, np.ndarray, int]:
+    """Runs `program` (Python source, given a script file and a cache folder as its arguments)
+    against a private null sink while recording it; returns what it printed and what was heard."""
+    import sys
+
+    script, child, capture = folder / "script.md", folder / "child.py", folder / "captured.wav"
+    script.write_text(script_text, encoding="utf-8")
+    child.write_text(program, encoding="utf-8")
+    with private_pulse() as pulse, pulse.record(capture):
+        env = pulse.client_env({**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        played = subprocess.run(
+            [sys.executable, str(child), str(script), str(folder / "cache")],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        time.sleep(0.3)  # the last of the sound reaches the monitor after the program has ended
+    samples, rate = read_recording(capture)
+    return played, samples, rate

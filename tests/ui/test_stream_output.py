@@ -3,17 +3,12 @@ session mixed block by block from its timeline is heard as planned, with no unde
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
-import time
 
-import numpy as np
 import pytest
 
-from tests.program import ROOT
-from tests.pulse import missing_tools, private_pulse, read_recording
+from tests.audio_measure import sound_stretches
+from tests.pulse import missing_tools, play_recorded
 
 pytestmark = pytest.mark.skipif(bool(missing_tools()), reason=f"missing: {', '.join(missing_tools())}")
 
@@ -70,30 +65,8 @@ Breathe in slowly.
 """
 
 
-def envelope(samples: np.ndarray, rate: int, window_s: float = 0.05) -> np.ndarray:
-    size = int(rate * window_s)
-    count = len(samples) // size
-    blocks = samples[: count * size].reshape(count, size)
-    return 20 * np.log10(np.sqrt((blocks**2).mean(axis=1)) + 1e-9)
-
-
 def test_a_session_streamed_from_its_timeline_is_heard_as_planned(tmp_path):
-    script = tmp_path / "streamed.md"
-    script.write_text(SCRIPT, encoding="utf-8")
-    child = tmp_path / "child.py"
-    child.write_text(CHILD, encoding="utf-8")
-    capture = tmp_path / "captured.wav"
-    with private_pulse() as pulse, pulse.record(capture):
-        env = pulse.client_env({**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-        played = subprocess.run(
-            [sys.executable, str(child), str(script), str(tmp_path / "cache")],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        time.sleep(0.3)
+    played, samples, rate = play_recorded(CHILD, SCRIPT, tmp_path, timeout=60)
     assert played.returncode == 0, played.stderr
     report = played.stdout.split()
     assert report[:4] == ["UNDERRUNS", "0", "FINISHED", "True"], played.stdout
@@ -101,17 +74,7 @@ def test_a_session_streamed_from_its_timeline_is_heard_as_planned(tmp_path):
     cues = [(float(start), float(end)) for _, start, end in cue_lines]
     assert len(cues) == 3
 
-    samples, rate = read_recording(capture)
-    loud = envelope(samples, rate) > -45
-    windows = np.flatnonzero(loud)
-    assert windows.size, "nothing was heard"
-    # Stretches of sound, as (start, end) in seconds of the recording.
-    edges = np.flatnonzero(np.diff(loud.astype(int)))
-    starts = [(i + 1) * 0.05 for i in edges if not loud[i]]
-    ends = [(i + 1) * 0.05 for i in edges if loud[i]]
-    if loud[0]:
-        starts.insert(0, 0.0)
-    heard = list(zip(starts, ends, strict=False))
+    heard = sound_stretches(samples, rate)
     assert len(heard) == len(cues), heard
     offset = heard[0][0] - cues[0][0]
     for (start, end), (cue_start, cue_end) in zip(heard, cues, strict=True):

@@ -4,17 +4,13 @@ there, and the session finishes with no underrun."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 import time
 
-import numpy as np
 import pytest
 
-from tests.program import ROOT
-from tests.pulse import missing_tools, private_pulse, read_recording
+from tests.audio_measure import sound_stretches
+from tests.pulse import missing_tools, play_recorded
 
 pytestmark = pytest.mark.skipif(bool(missing_tools()), reason=f"missing: {', '.join(missing_tools())}")
 
@@ -81,38 +77,8 @@ When you are ready, open your eyes.
 """
 
 
-def stretches(samples: np.ndarray, rate: int, window_s: float = 0.05) -> list[tuple[float, float]]:
-    size = int(rate * window_s)
-    count = len(samples) // size
-    level = 20 * np.log10(np.sqrt((samples[: count * size].reshape(count, size) ** 2).mean(axis=1)) + 1e-9)
-    loud = level > -45
-    found, start = [], None
-    for index, on in enumerate(loud):
-        if on and start is None:
-            start = index * window_s
-        elif not on and start is not None:
-            found.append((start, index * window_s))
-            start = None
-    return found
-
-
 def test_preparing_then_playing_then_a_seek_into_unspoken_sentences(tmp_path):
-    script = tmp_path / "sought.md"
-    script.write_text(SCRIPT, encoding="utf-8")
-    child = tmp_path / "child.py"
-    child.write_text(CHILD, encoding="utf-8")
-    capture = tmp_path / "captured.wav"
-    with private_pulse() as pulse, pulse.record(capture):
-        env = pulse.client_env({**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-        played = subprocess.run(
-            [sys.executable, str(child), str(script), str(tmp_path / "cache")],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=90,
-        )
-        time.sleep(0.3)
+    played, samples, rate = play_recorded(CHILD, SCRIPT, tmp_path, timeout=90)
     assert played.returncode == 0, played.stderr
     lines = played.stdout.splitlines()
     seeked = int(next(line for line in lines if line.startswith("SEEKED")).split()[1])
@@ -123,7 +89,7 @@ def test_preparing_then_playing_then_a_seek_into_unspoken_sentences(tmp_path):
     assert "UNDERRUNS 0" in lines
     cues = [tuple(map(float, line.split()[1:])) for line in lines if line.startswith("CUE")]
 
-    heard = stretches(*read_recording(capture))
+    heard = sound_stretches(samples, rate)
     assert heard, "nothing was heard"
     # The first sentence plays whole; after the seek, the sentences from there on play as planned.
     offset = heard[0][0] - cues[0][0]
