@@ -31,6 +31,9 @@ BUFFER_S = 0.75
 BLOCK_FRAMES = 2048
 #: How long the feeder waits before asking a source that was not ready again.
 RETRY_S = 0.02
+#: The device's own buffer, and how long a start waits for the first block to be mixed.
+SINK_BUFFER_S = 0.25
+PRIME_WAIT_S = 0.25
 
 
 class BlockSource(Protocol):
@@ -165,12 +168,20 @@ class StreamOutput(QObject):
             name="kindred-stream-feeder",
         )
         self._feeder.start()
+        # The sink takes a buffer's worth at once when it starts: were the feeder not ready, that
+        # would be silence played before the first sound. A cached block is ready in a few ms.
+        deadline = time.monotonic() + PRIME_WAIT_S
+        while not (self._device.primed or self._device.waiting) and time.monotonic() < deadline:
+            time.sleep(0.002)
         device = QMediaDevices.defaultAudioOutput()
         if device.isNull():
             self._clock = _SilentClock(self._device, self.rate)
             self._clock.start()
             return
         self._sink = QAudioSink(device, self.format, self)
+        # A short buffer at the device: what is played follows a seek or a pause at once; the
+        # feeder's own buffer (BUFFER_S) is what keeps the sound from running dry.
+        self._sink.setBufferSize(int(SINK_BUFFER_S * self.rate) * 2)
         self._sink.setVolume(self._volume)
         self._sink.start(self._device)
 
