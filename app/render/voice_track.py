@@ -1,9 +1,9 @@
 """The session's voice and bells as a track read a block at a time, straight from the timeline.
 
 What assemble_session writes to a WAV, without the WAV: a streaming player reads the blocks it
-is about to play while later sentences are still being spoken by the voice, and asks where the
-sound is ready up to. The samples are the very ones the assembled file holds (the same clips,
-cut or padded to the planned frames, silence everywhere else).
+is about to play while later sentences are still being spoken by the voice (a block that
+reaches one of those raises NotReady). The samples are the very ones the assembled file holds
+(the same clips, cut or padded to the planned frames, silence everywhere else).
 """
 
 from __future__ import annotations
@@ -51,14 +51,6 @@ class VoiceTrack:
             piece = clip[lo - event.start : hi - event.start]  # a short clip leaves silence after it
             block[lo - start : lo - start + len(piece)] = piece
         return block
-
-    def ready_until(self, start: int) -> int:
-        """The first frame at or after `start` whose sentence is not spoken yet (the end if none)."""
-        first = bisect.bisect_right(self._ends, start)
-        for event in self._sounding[first:]:
-            if event.kind == "speech" and self.speech(event.text) is None:
-                return max(start, event.start)
-        return max(start, self.timeline.total_frames)
 
     def _clip(self, event) -> np.ndarray:
         if event.kind == "bell":

@@ -62,9 +62,6 @@ class Pace:
     intercept: float
     slope: float
 
-    def seconds_per_word(self, x: float) -> float:
-        return self.intercept + self.slope * x
-
     def slowness_for(self, words_per_minute: float) -> float:
         return (60.0 / words_per_minute - self.intercept) / self.slope
 

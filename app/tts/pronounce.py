@@ -89,8 +89,3 @@ def respell(text: str, extra: Sequence[Respelling] = ()) -> str:
             text = rule.pattern.sub(lambda match, r=replacement: _keep_case(r, match.group(0)), text)
     return text
 
-
-def occurs(written: str, texts: Sequence[str]) -> bool:
-    """Whether a `pronounce:` entry's word or phrase is anywhere in `texts` (as whole words)."""
-    (rule,) = own_rules([(written, written)]) or (None,)
-    return rule is not None and any(rule.pattern.search(text) for text in texts)
