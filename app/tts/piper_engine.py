@@ -97,8 +97,8 @@ class PiperEngine(WorkerPoolEngine):
         return self._identities[voice]
 
     def pace(self, voice: str) -> Pace:
-        files = self._voice_file(voice)
-        if files.bundled and self.noise == NATURAL_NOISE and file_sha256(files.model) == JOE_SHA256:
+        official = f":{JOE_SHA256}:" in self.cache_identity(voice)  # holds the model's hash, kept
+        if self._voice_file(voice).bundled and self.noise == NATURAL_NOISE and official:
             return JOE_NATURAL_PACE
         return super().pace(voice)
 

@@ -239,14 +239,12 @@ class _Speaker:
                 if done and os.path.exists(path):
                     _to_wav_if_aiff(path)
                 if _is_complete_wav(path):
-                    return self._postprocess(request.get("postprocess"), path)
+                    return postprocess_reply(request.get("postprocess"), path)
                 if done:
                     time.sleep(_POLL_S)  # the event came first: look at the file again shortly
             if time.monotonic() > deadline:
                 return {"ok": False, "kind": "failed", "error": f"no complete file after {timeout:.1f} s"}
 
-    def _postprocess(self, spec: str | None, path: str) -> dict[str, Any]:
-        return postprocess_reply(spec, path)
 
 
 def postprocess_reply(spec: str | None, path: str) -> dict[str, Any]:

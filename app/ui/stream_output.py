@@ -185,7 +185,8 @@ class StreamOutput(QObject):
         self._sink.setVolume(self._volume)
         self._sink.start(self._device)
 
-    def has_audio_device(self) -> bool:
+    @staticmethod
+    def has_audio_device() -> bool:
         return not QMediaDevices.defaultAudioOutput().isNull()
 
     def pause(self) -> None:

@@ -128,7 +128,7 @@ class StreamPlayer(QObject):
         return self.output.underruns() if self.output is not None else 0
 
     def has_audio_device(self) -> bool:
-        return StreamOutput.has_audio_device(self.output) if self.output is not None else _any_output()
+        return StreamOutput.has_audio_device()
 
     # -- while playing ------------------------------------------------------------------
 
@@ -161,8 +161,3 @@ class StreamPlayer(QObject):
             self._preparing = preparing
             self.preparingChanged.emit(preparing)
 
-
-def _any_output() -> bool:
-    from PySide6.QtMultimedia import QMediaDevices
-
-    return not QMediaDevices.defaultAudioOutput().isNull()

@@ -200,6 +200,8 @@ class _TerminalSession(QObject):
         self.app = app
         self.player = player
         self.session = session
+        self._plan = None
+        self._plan_dict: dict = {}
         self.title = title
         self.out = out
         self.err = err
@@ -284,8 +286,12 @@ class _TerminalSession(QObject):
 
     @property
     def timeline(self) -> dict:
-        """The session's plan as it is now (sentences settle as the voice speaks them)."""
-        return timeline_to_dict(self.session.script, self.session.timeline)
+        """The session's plan as it is now (sentences settle as the voice speaks them); turned
+        into the sidecar's dict only when it has changed."""
+        plan = self.session.timeline
+        if self._plan is not plan:
+            self._plan, self._plan_dict = plan, timeline_to_dict(self.session.script, plan)
+        return self._plan_dict
 
     def _duration(self) -> int:
         return self.player.duration()
