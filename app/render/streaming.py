@@ -100,6 +100,12 @@ class StreamingSession:
             self._mixed_until = max(self._mixed_until, frame)
             self._todo.sort(key=lambda text: self._play_order(text, frame))
 
+    def set_background(self, background: Background | None) -> None:
+        """Another background sound or level: blocks read from now on have it."""
+        with self._lock:
+            self._background = background
+            self._source = self._make_source()
+
     def stop(self) -> None:
         self._cancel.set()
         if self._thread is not None:
