@@ -108,7 +108,8 @@ class _PullDevice(QIODevice):
         now = time.monotonic()
         with self.lock:
             starting = now - self.opened_at < STREAM_START_S
-            if self.playing and self.last_read is not None and now - self.last_read > SINK_BUFFER_S and not starting:
+            late = self.last_read is not None and now - self.last_read > SINK_BUFFER_S
+            if self.playing and late and not starting:
                 self.underruns += 1  # the sink was not fed for longer than its buffer lasts
             self.last_read = now if self.playing else None
             while self.chunks and len(out) < wanted:
@@ -377,7 +378,9 @@ class StreamOutput(QObject):
     def finished(self) -> bool:
         """The source has ended and the speakers have played all of it (not only been given it)."""
         drained = self._device.drained_at
-        return self._source is not None and drained is not None and time.monotonic() - drained >= SINK_BUFFER_S
+        if self._source is None or drained is None:
+            return False
+        return time.monotonic() - drained >= SINK_BUFFER_S
 
     # -- the sound output ---------------------------------------------------------------
 
