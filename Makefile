@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-export bench-ui bench-stream screenshots install-desktop system-run system-test clean-cache
+.PHONY: run test lint bench bench-export bench-ui screenshots install-desktop system-run system-test clean-cache
 
 run: system-run $(STAMP_RUN)
 	$(BIN)/python -m app
@@ -23,8 +23,6 @@ bench: system-run $(STAMP_RUN)
 bench-export: system-run $(STAMP_RUN)
 	$(BIN)/python benchmarks/bench_export.py
 
-bench-stream: system-test $(STAMP_TEST)
-	$(BIN)/python benchmarks/bench_stream.py
 
 system-run:
 	@tools/install-system-packages.sh run

@@ -30,6 +30,7 @@ from app.history import Store  # noqa: E402
 from app.library import load_catalogue  # noqa: E402
 from app.tts import create_engine  # noqa: E402
 from app.ui.main_window import WRITE_PAGE, MainWindow, app_icon  # noqa: E402
+from app.ui.player_view import PLAYING_PAGE  # noqa: E402
 from app.ui.settings_dialog import SettingsDialog  # noqa: E402
 from app.ui.theme import apply_theme  # noqa: E402
 from tests.pulse import private_pulse  # noqa: E402
@@ -124,12 +125,13 @@ def take_screenshots() -> int:
 
     window.play_entry(choosing, 600.0)
     view = window.player_view
-    wait(app, 60, until=lambda: view.pages.currentIndex() == 1 and window.player.duration() > 0)
+    wait(app, 60, until=lambda: view.pages.currentIndex() == PLAYING_PAGE and window.player.duration() > 0)
     # Mid-session: the second chapter, on a spoken sentence.
     # A long sentence of the second chapter, caught while it is spoken.
     cue = next(c for c in view._timeline["cues"] if c["section"] == 1 and c["end"] - c["start"] > 4)
     window.player.seek(round(cue["start"] * 1000) + 500)
-    wait(app, 1.0)
+    # The voice may still have to speak it: "preparing" until then.
+    wait(app, 60, until=lambda: window.player.position() > cue["start"] * 1000 + 900)
     window.player.pause()
     wait(app, 0.5)
     save(window, "player")

@@ -33,6 +33,12 @@ from app.tts.engine import DEFAULT_RATE_WPM
 
 #: No sentence is spoken faster than this, however short ("Rest.").
 MIN_SENTENCE_SECONDS = 0.3
+#: A session plays while its voice speaks, planned from this estimate before the real lengths are
+#: known; a sentence may come out longer than estimated (a slower phrase, a long word). A length
+#: is offered only when it leaves this share of the estimated speaking time as flexible silence
+#: to spare, so that it still fits whatever the voice does (re-planning takes the silence back;
+#: the bundled voices came within 2.5 % on the whole library, a single sentence within ~20 %).
+SPEECH_MARGIN = 0.15
 #: A bell whose file cannot be read (unknown name, unreadable file) counts as this long.
 FALLBACK_BELL_SECONDS = 10.0
 
@@ -47,10 +53,16 @@ class OfferedLength:
 @dataclass(frozen=True)
 class LengthEstimate:
     minimum_s: float  # natural length: speech at the rate + every pause at its base + bells
+    # (a length is offered from minimum_s + SPEECH_MARGIN × speech_s on: see `safe_minimum_s`)
     speech_s: float  # estimated speaking time
     offered: tuple[OfferedLength, ...]  # one per script.meta.durations, in order
     #: Whether the script has a flexible pause, so that it can be played longer than its minimum.
     flexible: bool = True
+
+    @property
+    def safe_minimum_s(self) -> float:
+        """The shortest length that fits whatever the voice's real pace turns out to be."""
+        return self.minimum_s + SPEECH_MARGIN * self.speech_s
 
     def describe(self) -> str:
         """One line for the editor, e.g. "Minimum 4 min 12 s · 5m fits · 10m fits"."""
@@ -61,7 +73,7 @@ class LengthEstimate:
             name = format_duration(offered.length_s)
             if offered.fits:
                 parts.append(f"{name} fits")
-            elif offered.length_s < self.minimum_s:
+            elif offered.length_s < self.safe_minimum_s:
                 parts.append(f"{name} is too short")
             else:
                 parts.append(f"{name} needs a flexible pause")
@@ -102,13 +114,16 @@ def estimate_lengths(script: Script, rate: int = DEFAULT_RATE_WPM) -> LengthEsti
 
     timeline = plan_timeline(script, sentence_frames, bell_frames, SESSION_RATE)
     natural = timeline.natural_frames
+    safe = natural + round(SPEECH_MARGIN * sum(spoken))
     flexible = any(event.flexible for event in timeline.events)
     tolerance = round(LENGTH_TOLERANCE * SESSION_RATE)
     offered = []
     for length in script.meta.durations:
-        # The same rule as plan_timeline's, without laying the script out once per length.
+        # plan_timeline's rule, with the margin, without laying the script out once per length.
         requested = round(length * SESSION_RATE)
-        if requested < natural - tolerance or (not flexible and abs(requested - natural) > tolerance):
+        # (Without a flexible pause only the natural length plays, however long the voice takes.)
+        shortest = safe if flexible else natural
+        if requested < shortest - tolerance or (not flexible and abs(requested - natural) > tolerance):
             offered.append(OfferedLength(length, False, 0.0))
         else:
             silence = max(requested - natural, 0) if flexible else 0
@@ -119,6 +134,15 @@ def estimate_lengths(script: Script, rate: int = DEFAULT_RATE_WPM) -> LengthEsti
         offered=tuple(offered),
         flexible=flexible,
     )
+
+
+def playable_lengths(script: Script, rate: int = DEFAULT_RATE_WPM) -> list[float | None]:
+    """The lengths to offer for `script` at `rate`: those of its `durations` that fit with the
+    margin, or its natural length (None) when it declares none or none fits at this rate."""
+    if not script.meta.durations:
+        return [None]
+    fitting = [offered.length_s for offered in estimate_lengths(script, rate).offered if offered.fits]
+    return fitting or [None]
 
 
 def bell_frames(name: str | None) -> int:

@@ -11,22 +11,23 @@ sentence not spoken yet (the player waits, "preparing").
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from app.render.estimate import sentence_seconds
+from app.render.estimate import SPEECH_MARGIN, sentence_seconds
 from app.render.levels import pcm_samples
 from app.render.mix import Background
 from app.render.pcm import SESSION_RATE
 from app.render.replan import replan_timeline
 from app.render.sounds import decoded_bell
 from app.render.speech_cache import SpeechCache
-from app.render.timeline import Timeline, plan_timeline, utterances_of
+from app.render.timeline import LENGTH_TOLERANCE, LengthError, Timeline, plan_timeline, utterances_of
 from app.render.voice_track import SessionSource, VoiceTrack
-from app.script import Bell, Script
+from app.script import Bell, Script, format_duration
 from app.tts.engine import SpeechCancelled, SpeechEngine, SpeechError
 
 #: Sentences sent to the voice at a time: as many as it has workers, so each is busy.
@@ -67,6 +68,8 @@ class StreamingSession:
             rate=SESSION_RATE,
             length=length,
         )
+        if length is not None and any(event.flexible for event in self.timeline.events):
+            self._check_margin(length)
         self.target_frames = self.timeline.total_frames
         self.exact = True
         self._background = background
@@ -150,6 +153,18 @@ class StreamingSession:
     def _frames_of(self, text: str) -> int:
         clip = self._clips.get(text)
         return len(clip) if clip is not None else round(sentence_seconds(text, self.rate) * SESSION_RATE)
+
+    def _check_margin(self, length: float) -> None:
+        """Refuses a length that fits only if no sentence comes out longer than estimated:
+        the same margin as the lengths offered (app.render.estimate.SPEECH_MARGIN)."""
+        guessed = sum(e.frames for e in self.timeline.speech() if e.text not in self._clips)
+        needed = self.timeline.natural_frames + round(SPEECH_MARGIN * guessed)
+        if round(length * SESSION_RATE) < needed - round(LENGTH_TOLERANCE * SESSION_RATE):
+            shortest = format_duration(float(math.ceil(needed / SESSION_RATE)))
+            raise LengthError(
+                f"“{self.script.meta.title}” needs at least {shortest} with this voice and rate; "
+                f"{format_duration(length)} is too short. Choose {shortest} or longer."
+            )
 
     def _known_frames(self, text: str) -> int | None:
         clip = self._clips.get(text)

@@ -33,14 +33,14 @@ from app.library import LibraryEntry
 from app.library.catalogue import load_entry
 from app.library.drafts import Draft, DraftStore, draft_key
 from app.library.user_scripts import IMPORT_SUFFIXES, NameClash, TrashedScript, UserLibrary
-from app.render import RenderResult
+from app.render.streaming import StreamingSession
 from app.script import Meta, Script, Section, Speech
+from app.tts import SpeechEngine
 from app.tts.engine import DEFAULT_RATE_WPM
 from app.ui.editor_dialogs import EditorDialogs, NoticeBar
-from app.ui.player import Player
 from app.ui.reading_dialogs import writing_guide_dialog
-from app.ui.render_service import RenderRequest, RenderService, RenderTask
 from app.ui.script_editor import ScriptEditor
+from app.ui.stream_player import StreamPlayer
 from app.ui.widgets import button, labelled, local_shortcut
 
 #: Unsaved text goes to the draft store this long after the last keystroke...
@@ -97,8 +97,8 @@ class EditorPage(QWidget):
     def __init__(
         self,
         store: Store,
-        renders: RenderService,
-        player: Player,
+        engine: SpeechEngine,
+        player: StreamPlayer,
         entries: list[LibraryEntry],
         library: UserLibrary | None = None,
         drafts: DraftStore | None = None,
@@ -107,7 +107,7 @@ class EditorPage(QWidget):
         super().__init__(parent)
         self.setObjectName("editorPage")
         self.store = store
-        self.renders = renders
+        self.engine = engine
         self.player = player
         self.library = library or UserLibrary()
         self.drafts = drafts or DraftStore()
@@ -116,7 +116,8 @@ class EditorPage(QWidget):
         #: The open script, or None; read_only for a bundled one.
         self.path: Path | None = None
         self.read_only = False
-        self.hear_task: RenderTask | None = None
+        #: What "Hear this paragraph" plays last.
+        self.heard: StreamingSession | None = None
         self.guide_dialog: QDialog | None = None
         self._trashed: TrashedScript | None = None
         self._pending_drafts: list[Draft] = []
@@ -812,7 +813,7 @@ class EditorPage(QWidget):
 
     # -- hearing and playing ---------------------------------------------------------------
 
-    def hear_paragraph(self) -> RenderTask | None:
+    def hear_paragraph(self) -> StreamingSession | None:
         """Speak the paragraph under the cursor with the voice and rate chosen in Settings."""
         if self.path is None:
             return None
@@ -822,21 +823,20 @@ class EditorPage(QWidget):
                 "Nothing to hear here", "Put the cursor in a paragraph of spoken text, then try again."
             )
             return None
-        if self.hear_task is not None:
-            self.hear_task.cancel()
         script = paragraph_script("Hear this paragraph", "One paragraph of a script.", text)
         voice = self.store.get_setting("voice")
         rate = int(self.store.get_setting("rate", DEFAULT_RATE_WPM))
-        task = self.renders.start(RenderRequest(script, None, voice, rate))
-        self.hear_task = task
+        try:
+            session = StreamingSession(
+                script, self.engine, length=None, voice=voice, rate=rate, cache_root=paths.cache_dir()
+            )
+        except KindredError as error:
+            self.show_message(error.title, error.explanation)
+            return None
+        self.heard = session
         self.hearingStarted.emit()
-        task.finished.connect(lambda result: self._on_heard(task, result))
-        task.failed.connect(self.show_message)
-        return task
-
-    def _on_heard(self, task: RenderTask, result: RenderResult) -> None:
-        if task is self.hear_task:
-            self.player.load(result.wav_path)
+        self.player.load(session)
+        return session
 
     def play_from_here(self) -> bool:
         """The text as it is now (saved or not) played from the start of the cursor's section."""
@@ -860,11 +860,12 @@ class EditorPage(QWidget):
         return True
 
     def show_rendered(self, timeline: dict) -> None:
-        """The exact figures of the session just rendered from this text, while the text is unchanged."""
+        """The figures of the session playing from this text, while the text is unchanged; they
+        settle as the voice speaks (each sentence's real length replaces its estimate)."""
         if self.path is None or self._played_text != self.editor.text():
             return
         length, natural = float(timeline["length"]), float(timeline.get("natural_length", timeline["length"]))
-        text = f"Rendered: {minutes_seconds(length)} exactly"
+        text = f"Plays for {minutes_seconds(length)}"
         if abs(natural - length) >= 0.05:
             text += f" · shortest {minutes_seconds(natural)}"
         self.editor.set_exact_lengths(text)

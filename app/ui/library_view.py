@@ -59,7 +59,9 @@ from PySide6.QtWidgets import (
 
 from app.history import Store
 from app.library import LibraryEntry
+from app.render.estimate import playable_lengths
 from app.script import format_duration
+from app.tts.engine import DEFAULT_RATE_WPM
 from app.ui.library_model import (
     HAS_ERRORS,
     NATURAL_LENGTH,
@@ -842,13 +844,15 @@ class LibraryView(QWidget):
         )
 
         self.length_picker.clear()
-        if meta.durations:
-            for seconds in meta.durations:
+        # Only what fits at the listener's rate: a slow voice needs more room than the author's.
+        lengths = playable_lengths(script, int(self._store.get_setting("rate", DEFAULT_RATE_WPM)))
+        if lengths != [None]:
+            for seconds in lengths:
                 self.length_picker.addItem(format_duration(seconds), float(seconds))
             preferred = self._store.get_setting("default_length")
             choice = 0
             if isinstance(preferred, int | float):
-                for position, seconds in enumerate(meta.durations):
+                for position, seconds in enumerate(lengths):
                     if abs(seconds - float(preferred)) < 0.5:
                         choice = position
                         break

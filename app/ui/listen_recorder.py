@@ -11,7 +11,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.history import ListenLog
-from app.ui.player import Player
+from app.ui.stream_player import StreamPlayer
 
 #: How often the heard time is written while playing (the issue asks for at least every 10 s).
 CHECKPOINT_MS = 5_000
@@ -20,11 +20,11 @@ JUMP_TOLERANCE_S = 1.5
 
 
 class ListenRecorder(QObject):
-    """Follows one `Player` and writes its listens to a `ListenLog`."""
+    """Follows one `StreamPlayer` and writes its listens to a `ListenLog`."""
 
     listenFinished = Signal(int, bool)  # listen id, completed
 
-    def __init__(self, player: Player, log: ListenLog, parent: QObject | None = None):
+    def __init__(self, player: StreamPlayer, log: ListenLog, parent: QObject | None = None):
         super().__init__(parent if parent is not None else player)
         self.player = player
         self.log = log

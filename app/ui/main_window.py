@@ -33,6 +33,7 @@ from app.history import ListenLog, Store
 from app.library import LibraryEntry
 from app.library.drafts import DraftStore
 from app.library.user_scripts import IMPORT_SUFFIXES, UserLibrary
+from app.render.streaming import StreamingSession
 from app.script import Script
 from app.tts import SpeechEngine, neural_voices
 from app.tts.piper_voices import PiperVoiceFile, user_voices
@@ -42,12 +43,11 @@ from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export
 from app.ui.history_view import HistoryView
 from app.ui.library_view import LibraryView
 from app.ui.note_dialog import NoteDialog
-from app.ui.player import SKIP_MS, Player
 from app.ui.player_view import PlayerView, preferred_ambience
 from app.ui.pool_task import CallTask
 from app.ui.reading_dialogs import about_dialog
-from app.ui.render_service import RenderRequest, RenderService
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.stream_player import SKIP_MS, StreamPlayer
 from app.ui.theme import apply_theme
 from app.ui.timer_view import TimerView
 from app.ui.widgets import button
@@ -85,9 +85,11 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.setWindowTitle("Kindred")
         self.setWindowIcon(app_icon())
-        self.renders = RenderService(engine, self)
-        self.player = Player(self)
-        self.preview_player = Player(self)
+        self.player = StreamPlayer(self)
+        self.preview_player = StreamPlayer(self)
+        # The sound server's first stream in a process takes up to a second to start: now,
+        # rather than after the first Play.
+        self.player.prepare_output()
         self._quitting = False
         self._no_questions = False
         self.settings_dialog: SettingsDialog | None = None
@@ -101,11 +103,11 @@ class MainWindow(QMainWindow):
         self.log = ListenLog(store)
         # Listens left open by an app that was killed end at their last checkpoint.
         self.log.close_abandoned()
-        self.player_view = PlayerView(self.player, self.renders, store, log=self.log)
+        self.player_view = PlayerView(self.player, engine, store, log=self.log)
         self.timer_view = TimerView(store)
         self.history_view = HistoryView(self.log, store)
         self.editor_page = EditorPage(
-            store, self.renders, self.preview_player, entries, library=user_library, drafts=drafts
+            store, engine, self.preview_player, entries, library=user_library, drafts=drafts
         )
         #: The player key of the session the editor asked for, so its exact length goes back there.
         self._editor_key: str | None = None
@@ -154,7 +156,7 @@ class MainWindow(QMainWindow):
         self.editor_page.catalogueChanged.connect(self.library.set_entries)
         self.editor_page.playRequested.connect(self.play_from_editor)
         self.editor_page.hearingStarted.connect(self.player.pause)
-        self.player_view.sessionStarted.connect(self._on_session_started)
+        self.player_view.timelineChanged.connect(self._on_timeline_changed)
 
         self._install_shortcuts()
         self._build_tray()
@@ -269,10 +271,10 @@ class MainWindow(QMainWindow):
         self.show_page(1)
         self.player_view.open_script(key, script, length, start_section=section)
 
-    def _on_session_started(self, _title: str) -> None:
+    def _on_timeline_changed(self, timeline: dict) -> None:
         now = self.player_view.now
-        if now is not None and now.result is not None and now.key == self._editor_key:
-            self.editor_page.show_rendered(now.result.timeline)
+        if now is not None and now.key == self._editor_key:
+            self.editor_page.show_rendered(timeline)
 
     def import_dropped(self, sources: list[Path]) -> None:
         self.show_page(WRITE_PAGE)
@@ -383,9 +385,15 @@ class MainWindow(QMainWindow):
 
     def preview_voice(self, voice: str, rate: int) -> None:
         script = paragraph_script("Voice preview", "A sample of the voice.", PREVIEW_TEXT)
-        task = self.renders.start(RenderRequest(script, None, voice, rate))
-        task.finished.connect(lambda result: self.preview_player.load(result.wav_path))
-        task.failed.connect(self.show_problem)
+        try:
+            session = StreamingSession(
+                script, self.engine, length=None, voice=voice, rate=rate, cache_root=paths.cache_dir()
+            )
+        except KindredError as error:
+            self.show_problem(error.title, error.explanation)
+            return
+        self.player.pause()
+        self.preview_player.load(session)
 
     # -- messages -----------------------------------------------------------------------
 
@@ -539,15 +547,14 @@ class MainWindow(QMainWindow):
             return
         self.player_view.save_position()
         self.player_view.end_listen()
-        self.player.unload()
-        self.renders.cancel_all()
+        self.player.close()
+        self.preview_player.close()
         # An export still running stops (leaving nothing behind) before the window goes.
         exports = [d for d in (self.export_dialog, self.player_view.export_dialog) if d is not None]
         for dialog in exports:
             dialog.cancel_export()
         for dialog in exports:
             dialog.wait(5000)
-        self.renders.wait(5000)
         event.accept()
 
     def _splitters(self) -> dict:

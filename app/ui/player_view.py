@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QSlider,
     QSplitter,
     QStackedWidget,
@@ -20,22 +19,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import paths
+from app.errors import KindredError
 from app.history import ListenLog, Store
 from app.library import LibraryEntry
-from app.render import RenderResult
+from app.render.estimate import playable_lengths
+from app.render.mix import Background, slider_to_gain
+from app.render.session import timeline_to_dict
 from app.render.sidecar import cue_index_at, cue_is_speaking, section_index_at
-from app.render.sounds import ambience_names, ambience_source
+from app.render.sounds import ambience_names, decoded_ambience
+from app.render.streaming import StreamingSession
+from app.render.timeline import Timeline
 from app.script import Script, format_duration
+from app.tts import SpeechEngine
 from app.tts.engine import DEFAULT_RATE_WPM
 from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export_dialog
 from app.ui.listen_recorder import ListenRecorder
-from app.ui.player import SKIP_MS, Player
-from app.ui.render_service import RenderRequest, RenderService, RenderTask
+from app.ui.stream_player import SKIP_MS, StreamPlayer
 from app.ui.terminal_player import format_clock as clock
 from app.ui.widgets import button, labelled
 
 #: How often the place in a session is saved while playing, so a crash loses little.
 SAVE_EVERY_MS = 5_000
+#: The pages of the screen, in their stack.
+PLAYING_PAGE, COMPLETE_PAGE, PROBLEM_PAGE = 0, 1, 2
 #: With less than this share left a session counts as finished: there is nothing to resume.
 NEARLY_DONE_SHARE = 0.1
 
@@ -46,34 +53,35 @@ class NowPlaying:
     title: str
     script: Script
     length: float | None
-    result: RenderResult | None = None
+    timeline: dict | None = None  # the plan as it is now; settles as the voice speaks
 
 
 class PlayerView(QWidget):
-    """Plays one session at a time; asks the render service for it and follows the position."""
+    """Plays one session at a time, streamed while its voice speaks, and follows the position."""
 
     backRequested = Signal()
     sessionStarted = Signal(str)  # title
+    timelineChanged = Signal(dict)  # the sidecar of the session playing, as it settles
     sessionCompleted = Signal(str)
     problem = Signal(str, str)  # title, explanation (the window shows it)
 
     def __init__(
         self,
-        player: Player,
-        renders: RenderService,
+        player: StreamPlayer,
+        engine: SpeechEngine,
         store: Store,
         parent: QWidget | None = None,
         log: ListenLog | None = None,
     ):
         super().__init__(parent)
         self.player = player
-        self.renders = renders
+        self.engine = engine
         self.store = store
         # Without a log (some tests) nothing is recorded.
         self.recorder = ListenRecorder(player, log, self) if log is not None else None
         self.now: NowPlaying | None = None
-        self._task: RenderTask | None = None
         self._timeline: dict | None = None
+        self._loops: dict[str, Background] = {}  # background loops decoded, by name
         self._current_cue: int | None = None
         self._current_section = -1
         self._start_section: int | None = None
@@ -84,7 +92,6 @@ class PlayerView(QWidget):
         self._save_timer.timeout.connect(self.save_position)
 
         self.pages = QStackedWidget(self)
-        self.pages.addWidget(self._build_rendering_page())
         self.pages.addWidget(self._build_playing_page())
         self.pages.addWidget(self._build_complete_page())
         self.pages.addWidget(self._build_problem_page())
@@ -96,38 +103,14 @@ class PlayerView(QWidget):
         player.durationChanged.connect(self._on_duration)
         player.playingChanged.connect(self._on_playing)
         player.finished.connect(self._on_finished)
+        player.preparingChanged.connect(self._on_preparing)
+        player.timelineChanged.connect(self._on_timeline_changed)
         player.errorOccurred.connect(lambda text: self.problem.emit("Playback stopped", text))
         self.volume.setValue(round(100 * float(store.get_setting("volume", 0.8))))
         self.ambience_volume.setValue(round(100 * float(store.get_setting("ambience_volume", 0.5))))
         self.player.set_volume(self.volume.value() / 100)
-        self.player.set_ambience_volume(self.ambience_volume.value() / 100)
 
     # -- pages --------------------------------------------------------------------------
-
-    def _build_rendering_page(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("renderingPage")
-        layout = QVBoxLayout(page)
-        layout.addStretch(2)
-        self.render_title = QLabel()
-        self.render_title.setObjectName("renderTitle")
-        self.render_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.render_stage = QLabel("Preparing the session")
-        self.render_stage.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.render_progress = QProgressBar()
-        self.render_progress.setRange(0, 1000)
-        self.render_progress.setTextVisible(False)
-        labelled(
-            self.render_progress,
-            "Preparation progress",
-            "How far the voice has come in preparing the session",
-        )
-        self.cancel_button = button("Cancel", "Cancel", "Stop preparing this session", self.cancel_render)
-        for widget in (self.render_title, self.render_stage, self.render_progress):
-            layout.addWidget(widget)
-        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(3)
-        return page
 
     def _build_playing_page(self) -> QWidget:
         page = QWidget()
@@ -177,8 +160,13 @@ class PlayerView(QWidget):
         self.caption.setMinimumHeight(140)
         labelled(self.caption, "Caption", "What the voice is saying now")
         left_layout.addStretch(1)
+        self.preparing_label = QLabel("The voice is preparing what comes next…")
+        self.preparing_label.setObjectName("preparing")
+        self.preparing_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preparing_label.hide()
         left_layout.addWidget(self.section_label)
         left_layout.addWidget(self.caption)
+        left_layout.addWidget(self.preparing_label)
         left_layout.addStretch(1)
         chapters_label = QLabel("Chapters")
         chapters_label.setObjectName("paneHeading")
@@ -305,10 +293,9 @@ class PlayerView(QWidget):
         ambience: str | None = "default",
         start_section: int | None = None,
     ) -> None:
-        """Render (or take from the cache) and play; `ambience` "default" follows settings and script.
-
-        `start_section` starts at that section instead of `resume_ms` (the editor's "Play from
-        here"): where a section begins is only known once the session is rendered.
+        """Play at once, the voice speaking ahead of the listener; `ambience` "default" follows
+        settings and script. `start_section` starts at that section instead of `resume_ms` (the
+        editor's "Play from here").
         """
         self.save_position()
         self.end_listen()
@@ -319,77 +306,84 @@ class PlayerView(QWidget):
         self._start_section = start_section
         self._fill_length_picker(script, length)
         self._choose_ambience(script, ambience)
-        self._start_render(resume_ms)
+        self._start_session(resume_ms)
 
-    def _start_render(self, resume_ms: int, keep_place: tuple[dict, int] | None = None) -> None:
+    def _start_session(self, resume_ms: int, keep_place: tuple[dict, int] | None = None) -> None:
+        """Plays the session at once; its sentences are spoken as it goes (see StreamingSession)."""
         assert self.now is not None
-        if self._task is not None:
-            self._task.cancel()
-        self.render_title.setText(self.now.title)
-        self.render_stage.setText("Preparing the session")
-        self.render_progress.setValue(0)
-        self.pages.setCurrentIndex(0)
-        voice = self.store.get_setting("voice")
-        rate = int(self.store.get_setting("rate", DEFAULT_RATE_WPM))
-        task = self.renders.start(RenderRequest(self.now.script, self.now.length, voice, rate))
-        self._task = task
-        task.progress.connect(self._on_render_progress)
-        task.finished.connect(lambda result: self._on_rendered(task, result, resume_ms, keep_place))
-        task.failed.connect(lambda title, text: self._on_render_failed(task, title, text))
-        task.cancelled.connect(lambda: self._on_render_cancelled(task))
-
-    def cancel_render(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def _on_render_progress(self, fraction: float, stage: str) -> None:
-        self.render_progress.setValue(round(fraction * 1000))
-        self.render_stage.setText(stage)
-
-    def _on_rendered(self, task: RenderTask, result: RenderResult, resume_ms: int, keep_place) -> None:
-        if task is not self._task or self.now is None:
+        try:
+            session = self._new_session()
+        except KindredError as error:
+            self.now.timeline = None
+            self._timeline = None
+            self._show_problem(error.title, error.explanation)
             return
-        self._task = None
-        self.now.result = result
-        self._timeline = result.timeline
+        timeline = timeline_to_dict(self.now.script, session.timeline)
+        self.now.timeline = self._timeline = timeline
         if keep_place is not None:
             old_timeline, old_position = keep_place
-            resume_ms = map_position(old_timeline, result.timeline, old_position)
+            resume_ms = map_position(old_timeline, timeline, old_position)
         elif self._start_section is not None:
-            resume_ms = section_start_ms(result.timeline, self._start_section)
-        # Only the first render of a session starts at the section; a new length keeps the place.
+            resume_ms = section_start_ms(timeline, self._start_section)
+        # Only the first start of a session starts at the section; a new length keeps the place.
         self._start_section = None
-        self._fill_transcript(result.timeline)
+        self._fill_transcript(timeline)
         self.title_label.setText(self.now.title)
         self._current_cue, self._current_section = None, -1
-        self.pages.setCurrentIndex(1)
-        self.player.load(result.wav_path, start_ms=resume_ms, autoplay=True)
-        self._apply_ambience()
+        self.pages.setCurrentIndex(PLAYING_PAGE)
+        self.player.load(session, start_ms=resume_ms, autoplay=True)
         self._on_position(resume_ms)
         self._save_timer.start()
         self._record_start(keep_place is not None)
         self.sessionStarted.emit(self.now.title)
+        self.timelineChanged.emit(timeline)
 
-    def _on_render_failed(self, task: RenderTask, title: str, text: str) -> None:
-        if task is not self._task:
-            return
-        self._task = None
+    def _new_session(self) -> StreamingSession:
+        assert self.now is not None
+        voice = self.store.get_setting("voice")
+        rate = int(self.store.get_setting("rate", DEFAULT_RATE_WPM))
+        return StreamingSession(
+            self.now.script,
+            self.engine,
+            length=self.now.length,
+            voice=voice,
+            rate=rate,
+            cache_root=paths.cache_dir(),
+            background=self._background(),
+        )
+
+    def _show_problem(self, title: str, text: str) -> None:
         self.problem_title.setText(title)
         self.problem_text.setText(text)
-        self.pages.setCurrentIndex(3)
+        self.pages.setCurrentIndex(PROBLEM_PAGE)
         self.problem.emit(title, text)
 
-    def _on_render_cancelled(self, task: RenderTask) -> None:
-        if task is self._task:
-            self._task = None
-            self.backRequested.emit()
+    def _on_preparing(self, preparing: bool) -> None:
+        self.preparing_label.setVisible(preparing)
+
+    def _on_timeline_changed(self, plan: Timeline) -> None:
+        """Sentences arrive at their real lengths: the pauses ahead move, captions follow."""
+        if self.now is None:
+            return
+        timeline = timeline_to_dict(self.now.script, plan)
+        self.now.timeline = self._timeline = timeline
+        for index, section in enumerate(timeline["sections"]):
+            item = self.chapters.item(index)
+            if item is not None:
+                item.setText(_chapter_text(section))
+        for index, cue in enumerate(timeline["cues"]):
+            item = self.transcript.item(index)
+            if item is not None:
+                item.setData(Qt.ItemDataRole.UserRole, round(cue["start"] * 1000))
+        self.timelineChanged.emit(timeline)
 
     # -- length -------------------------------------------------------------------------
 
     def _fill_length_picker(self, script: Script, length: float | None) -> None:
         with QSignalBlocker(self.length_picker):
             self.length_picker.clear()
-            offered = list(script.meta.durations) or [None]
+            rate = int(self.store.get_setting("rate", DEFAULT_RATE_WPM))
+            offered = playable_lengths(script, rate)
             if length is not None and length not in offered:
                 offered.append(length)
             for seconds in offered:
@@ -408,7 +402,7 @@ class PlayerView(QWidget):
         old_timeline, old_position = self._timeline, self.player.position()
         self.player.unload()
         self.now.length = length
-        self._start_render(0, keep_place=(old_timeline, old_position))
+        self._start_session(0, keep_place=(old_timeline, old_position))
 
     # -- background sound and volume ----------------------------------------------------
 
@@ -421,11 +415,23 @@ class PlayerView(QWidget):
         self.ambience.setCurrentIndex(index if index >= 0 else 0)
 
     def _on_ambience_picked(self, index: int) -> None:
-        self._apply_ambience()
+        self._apply_background()
 
-    def _apply_ambience(self) -> None:
+    def _background(self) -> Background | None:
+        """The background chosen, at the level of its slider (decoded once per name)."""
         name = self.ambience.currentData()
-        self.player.set_ambience(ambience_source(name) if name else None)
+        if not name:
+            return None
+        loop = self._loops.get(name)
+        if loop is None:
+            loop = self._loops[name] = Background.load(decoded_ambience(name, paths.cache_dir()), 1.0)
+        return Background(loop.loop, slider_to_gain(self.ambience_volume.value() / 100))
+
+    def _apply_background(self) -> None:
+        try:
+            self.player.set_background(self._background())
+        except KindredError as error:
+            self.problem.emit(error.title, error.explanation)
 
     # -- export -------------------------------------------------------------------------
 
@@ -437,7 +443,7 @@ class PlayerView(QWidget):
         self.export_dialog = open_export_dialog(
             self,
             self.store,
-            self.renders.engine,
+            self.engine,
             self.now.script,
             self.now.length,
             self.ambience.currentData(),
@@ -450,7 +456,7 @@ class PlayerView(QWidget):
         self.store.set_setting("volume", value / 100)
 
     def _on_ambience_volume(self, value: int) -> None:
-        self.player.set_ambience_volume(value / 100)
+        self._apply_background()
         self.store.set_setting("ambience_volume", value / 100)
 
     # -- following the position ---------------------------------------------------------
@@ -458,8 +464,7 @@ class PlayerView(QWidget):
     def _fill_transcript(self, timeline: dict) -> None:
         self.chapters.clear()
         for index, section in enumerate(timeline["sections"]):
-            title = section["title"] or "Beginning"
-            item = QListWidgetItem(f"{title}    {clock(round(section['start'] * 1000))}")
+            item = QListWidgetItem(_chapter_text(section))
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.chapters.addItem(item)
         self.transcript.clear()
@@ -536,7 +541,7 @@ class PlayerView(QWidget):
             f"{self.now.title} · {minutes} min\n\nTake a moment before you move on. "
             "Perhaps carry one kind intention into the rest of your day."
         )
-        self.pages.setCurrentIndex(2)
+        self.pages.setCurrentIndex(COMPLETE_PAGE)
         self.sessionCompleted.emit(self.now.title)
 
     # -- resume -------------------------------------------------------------------------
@@ -546,7 +551,7 @@ class PlayerView(QWidget):
         if (
             self.now is None
             or self.now.key == "timer"
-            or self.now.result is None
+            or self.now.timeline is None
             or not self.player.has_media()
         ):
             return
@@ -556,15 +561,15 @@ class PlayerView(QWidget):
         if duration - position < NEARLY_DONE_SHARE * duration:
             self.store.clear_position(self.now.key)
             return
-        length_ms = round((self.now.length or self.now.result.timeline["length"]) * 1000)
+        length_ms = round((self.now.length or self.now.timeline["length"]) * 1000)
         self.store.save_position(self.now.key, length_ms, position, max(self._current_section, 0))
 
     # -- the listening log --------------------------------------------------------------
 
     def _record_start(self, same_listen: bool) -> None:
-        if self.recorder is None or self.now is None or self.now.result is None:
+        if self.recorder is None or self.now is None or self.now.timeline is None:
             return
-        length = float(self.now.length or self.now.result.timeline.get("length", 0))
+        length = float(self.now.length or self.now.timeline.get("length", 0))
         if same_listen and self.recorder.active:
             # A new length for the session playing: the same listen goes on.
             self.recorder.set_length(length)
@@ -583,6 +588,10 @@ class PlayerView(QWidget):
 
     def caption_text(self) -> str:
         return self.caption.text()
+
+
+def _chapter_text(section: dict) -> str:
+    return f"{section['title'] or 'Beginning'}    {clock(round(section['start'] * 1000))}"
 
 
 def preferred_ambience(store: Store, script: Script) -> str | None:

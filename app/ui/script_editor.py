@@ -437,7 +437,7 @@ class ScriptEditor(QWidget):
         self.length_label.setText(f"Estimated length: {estimate.describe()}")
 
     def set_exact_lengths(self, text: str | None) -> None:
-        """Show the exact length from a render ("Rendered: 10:00.0 exactly"); None hides it."""
+        """Show the length of the session playing from this text ("Plays for 10 min"); None hides it."""
         self.exact_label.setText(text or "")
         self.exact_label.setVisible(bool(text))
 

@@ -1,7 +1,7 @@
 """Sound streamed to the speakers: one QAudioSink, for the output's life, pulls 16-bit PCM from a
 device this module feeds.
 
-Measured on PySide6 6.11 through PulseAudio (see STACK_NOTES and benchmarks/bench_stream.py):
+Measured on PySide6 6.11 through PulseAudio (see STACK_NOTES and benchmarks/bench_ui.py):
 - the sink pulls from a timer of the thread it lives in, so it lives on a thread of its own:
   on the UI thread a busy window would stop the pulling and the sound would break;
 - a stream started soon after another one was stopped stays silent for about 2 s, so the sink

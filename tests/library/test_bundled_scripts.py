@@ -8,10 +8,12 @@ import pytest
 
 from app.library import load_catalogue
 from app.render import render_session, utterances_of
+from app.render.estimate import estimate_lengths
 from app.render.pcm import SESSION_RATE
 from app.render.sounds import asset_errors
 from app.script import Bell, Pause, Speech, format_duration, load_script
 from app.tts import FakeEngine
+from app.tts.engine import DEFAULT_RATE_WPM
 
 SCRIPTS = sorted((Path(__file__).resolve().parents[2] / "scripts").glob("*.md"))
 EXCERPT = (
@@ -54,6 +56,17 @@ def test_every_offered_length_renders_to_exactly_that_length(path, tmp_path):
         with wave.open(str(result.wav_path)) as reader:
             assert reader.getnframes() == round(length * SESSION_RATE), format_duration(length)
         result.wav_path.unlink()  # keeps the test's disk use small
+
+
+@pytest.mark.parametrize("rate", [DEFAULT_RATE_WPM, 140])
+def test_every_offered_length_fits_with_the_margin_for_a_voice_slower_than_estimated(rate):
+    """A session is planned before its sentences are spoken: what the library offers must fit
+    even when the voice comes out SPEECH_MARGIN slower than the estimate. (At a slower rate of
+    the listener's choosing, the player offers only the lengths that still fit.)"""
+    for path in SCRIPTS:
+        estimate = estimate_lengths(load_script(path), rate)
+        too_short = [format_duration(o.length_s) for o in estimate.offered if not o.fits]
+        assert too_short == [], f"{path.name} at {rate} wpm: {too_short}"
 
 
 def test_sentences_are_distinct_within_each_script():

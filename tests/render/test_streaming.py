@@ -131,3 +131,39 @@ def test_a_second_session_of_the_same_script_needs_no_voice(tmp_path):
     again.start()
     assert again.wait(10) and engine.synthesized == []
     assert again.read(0, again.total_frames) is not None  # every sentence ready from the start
+
+
+def test_the_background_fades_in_and_follows_a_new_level_from_where_it_is(tmp_path):
+    """The ambience is mixed into the blocks a player pulls: silent at the very start, rising
+    over its fade-in, and at another level for blocks read after the level changes."""
+    from app.render.mix import FADE_IN_SECONDS, Background
+
+    loop = (np.sin(np.arange(SESSION_RATE) * 2 * np.pi * 220 / SESSION_RATE) * 0.5).astype(np.float32)
+    session = StreamingSession(
+        SCRIPT,
+        FakeEngine(),
+        length=LENGTH,
+        voice=None,
+        rate=120,
+        cache_root=tmp_path,
+        background=Background(loop, 0.5),
+    )
+    window = SESSION_RATE // 10
+
+    def level(frame: int) -> float:
+        block = session.read(frame, window)  # within the lead-in or a pause: only the background
+        assert block is not None
+        return float(np.sqrt(np.mean(block.astype(np.float64) ** 2)))
+
+    lead_in_end = session.timeline.events[0].end
+    assert level(0) < level(lead_in_end - window)  # the fade-in has begun
+    pause = next(
+        e for e in session.timeline.events if e.kind == "pause" and e.start > FADE_IN_SECONDS * SESSION_RATE
+    )
+    full = level(pause.start)
+    assert full == pytest.approx(0.5 * 0.5 * 32768 / np.sqrt(2), rel=0.05)  # the loop's RMS at its gain
+    session.set_background(Background(loop, 0.25))
+    assert level(pause.start) == pytest.approx(full / 2, rel=0.02)
+    session.set_background(None)
+    assert level(pause.start) == 0.0
+    session.stop()

@@ -3,9 +3,8 @@
 from app import paths
 from app.history import ListenLog, Store
 from app.tts import FakeEngine
-from app.ui.player import Player
 from app.ui.player_view import PlayerView
-from app.ui.render_service import RenderService
+from app.ui.stream_player import StreamPlayer
 
 SHORT_SCRIPT = """---
 title: Short Test
@@ -27,11 +26,9 @@ Rest.
 def player_view_fixture(qtbot, with_log: bool):
     """Yields a PlayerView on the fake voice; closes everything it opened afterwards."""
     store = Store(paths.database_path())
-    renders = RenderService(FakeEngine())
-    player = Player()
-    widget = PlayerView(player, renders, store, log=ListenLog(store) if with_log else None)
+    player = StreamPlayer()
+    widget = PlayerView(player, FakeEngine(), store, log=ListenLog(store) if with_log else None)
     qtbot.addWidget(widget)
     yield widget
-    player.unload()
-    renders.wait()
+    player.close()
     store.close()

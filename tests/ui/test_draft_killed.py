@@ -95,7 +95,8 @@ def test_unsaved_text_survives_a_killed_window_and_is_offered_back(qtbot, kindre
     finally:
         page.dialogs = _DiscardOnClose()
         window.close()
-        window.renders.wait()
+        window.player.close()
+        window.preview_player.close()
         store.close()
 
 

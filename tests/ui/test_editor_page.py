@@ -23,8 +23,7 @@ from app.script.template import template_text
 from app.tts import FakeEngine
 from app.ui.editor_page import EditorPage, minutes_seconds
 from app.ui.main_window import WRITE_PAGE, MainWindow
-from app.ui.player import Player
-from app.ui.render_service import RenderService
+from app.ui.stream_player import StreamPlayer
 
 BUNDLED = paths.bundled_scripts_dir() / "pause-before-you-react.md"
 
@@ -74,22 +73,21 @@ class ScriptedDialogs:
         return [kind for kind, _ in self.asked]
 
 
-def make_page(qtbot, store: Store) -> tuple[EditorPage, RenderService, Player]:
-    renders, player = RenderService(FakeEngine()), Player()
-    page = EditorPage(store, renders, player, load_catalogue())
+def make_page(qtbot, store: Store) -> tuple[EditorPage, StreamPlayer]:
+    player = StreamPlayer()
+    page = EditorPage(store, FakeEngine(), player, load_catalogue())
     page.dialogs = ScriptedDialogs()
     qtbot.addWidget(page)
     page.resize(1000, 700)
     page.show()
-    return page, renders, player
+    return page, player
 
 
 @pytest.fixture
 def page(qtbot, store):
-    widget, renders, player = make_page(qtbot, store)
+    widget, player = make_page(qtbot, store)
     yield widget
-    player.unload()
-    renders.wait()
+    player.close()
 
 
 @pytest.fixture
@@ -101,9 +99,8 @@ def window(qtbot, store):
     yield widget
     widget.editor_page.dialogs.unsaved = "discard"
     widget.close()
-    widget.player.unload()
-    widget.preview_player.unload()
-    widget.renders.wait()
+    widget.player.close()
+    widget.preview_player.close()
 
 
 def library_folder() -> Path:
@@ -156,13 +153,13 @@ def test_save_then_reload_gives_the_same_text(qtbot, page, store):
         qtbot.keyClick(page.editor.text_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert path.read_text("utf-8") == typed
     assert not page.editor.is_modified() and page.doc_state.text() == "saved"
-    other, renders, player = make_page(qtbot, store)
+    other, player = make_page(qtbot, store)
     try:
         assert other.open_path(path)
         assert other.editor.text() == typed
         assert not other.editor.is_modified()
     finally:
-        renders.wait()
+        player.close()
 
 
 def test_rename_gives_the_file_a_safe_new_name(qtbot, page):
@@ -467,7 +464,7 @@ def test_unsaved_text_is_offered_back_by_the_next_page(qtbot, page, store):
     typed = page.editor.text()
     assert path.read_text("utf-8") == template_text("Evening Kindness")
 
-    again, renders, player = make_page(qtbot, store)
+    again, player = make_page(qtbot, store)
     try:
         [draft] = again.pending_drafts()
         assert draft.path == path and draft.text == typed
@@ -479,19 +476,19 @@ def test_unsaved_text_is_offered_back_by_the_next_page(qtbot, page, store):
         assert again.save()
         assert path.read_text("utf-8") == typed and again.drafts.get(draft_key(path)) is None
     finally:
-        renders.wait()
+        player.close()
 
 
 def test_a_draft_can_be_discarded_and_a_saved_one_is_not_offered(qtbot, page, store):
     path = page.new_script()
     type_at_end(qtbot, page, "\nA passing thought.\n")
     page.save_draft()
-    again, renders, _player = make_page(qtbot, store)
+    again, player = make_page(qtbot, store)
     again.discard_draft_button.click()
     assert again.pending_drafts() == [] and again.draft_bar.isHidden()
     assert DraftStore().drafts() == []
     assert path.read_text("utf-8") == template_text("Evening Kindness")
-    renders.wait()
+    player.close()
 
 
 # -- hearing and playing --------------------------------------------------------------------
@@ -504,17 +501,17 @@ def test_hear_this_paragraph_renders_that_paragraph(qtbot, page):
     page.editor.move_cursor_to(line + 1, 5)
     with qtbot.waitSignal(page.hearingStarted):
         page.hear_button.click()
-    task = page.hear_task
-    assert task is not None
+    session = page.heard
+    assert session is not None
     paragraph = next(
         item
         for _, item in parse_script(text).items()
         if isinstance(item, Speech) and item.line <= line + 1 < item.line + len(item.lines)
     )
     assert paragraph.text.startswith("Bring to mind someone who makes you smile. Silently wish them well.")
-    [section] = task.request.script.sections
+    [section] = session.script.sections
     assert [item.text for item in section.items] == [paragraph.text]
-    assert task.request.length is None
+    assert session.target_frames == session.timeline.natural_frames  # its natural length
     qtbot.waitUntil(lambda: page.player.has_media(), timeout=20_000)
 
 
@@ -540,14 +537,14 @@ def test_play_from_here_plays_the_unsaved_text_from_the_cursors_section(qtbot, w
     view = window.player_view
     assert window.pages.currentIndex() == 1
     qtbot.waitUntil(lambda: window.player.is_playing() and window.player.position() > 0, timeout=30_000)
-    sections = view.now.result.timeline["sections"]
+    sections = view.now.timeline["sections"]
     assert [section["title"] for section in sections] == ["Arriving", "Resting together"]
     assert view.current_section() == 1 and view.section_label.text() == "Resting together"
     assert window.player.position() >= sections[1]["start"] * 1000
     assert path.read_text("utf-8") == template_text("Evening Kindness")  # played, not saved
-    # The exact length of that render is shown in the editor, until the text changes.
-    length = view.now.result.timeline["length"]
-    assert page.editor.exact_label.text().startswith(f"Rendered: {minutes_seconds(length)} exactly")
+    # The length of that session is shown in the editor, until the text changes.
+    length = view.now.timeline["length"]
+    assert page.editor.exact_label.text().startswith(f"Plays for {minutes_seconds(length)}")
     assert not page.editor.exact_label.isHidden()
 
 
@@ -601,4 +598,4 @@ def test_a_broken_script_of_ones_own_opens_from_the_library_with_its_problems(qt
     assert window.pages.currentIndex() == WRITE_PAGE and page.path == broken and not page.read_only
     assert [(error.line, error.column) for error in page.editor.errors()] == [(7, 1)]
     assert page.editor.problems.count() == 1 and "paws" in page.editor.problems.item(0).text()
-    window.renders.wait()
+    window.player.close()

@@ -245,7 +245,8 @@ def window(qtbot, store):
     widget = MainWindow(store, load_catalogue(), FakeEngine())
     qtbot.addWidget(widget)
     yield widget
-    widget.renders.wait()
+    widget.player.close()
+    widget.preview_player.close()
 
 
 def test_the_librarys_export_button_opens_the_dialog_at_the_chosen_length(qtbot, window):

@@ -120,7 +120,8 @@ def test_main_window_has_a_history_page_and_offers_a_note_after_a_completed_list
     window.note_dialog.text.setPlainText("Kind words.")
     window.note_dialog.save_button.click()
     assert window.history_view.table.item(0, 4).text() == "Kind words."
-    window.renders.wait()
+    window.player.close()
+    window.preview_player.close()
 
 
 # -- adding, editing and undoing ------------------------------------------------------------

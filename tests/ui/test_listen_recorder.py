@@ -4,9 +4,8 @@ import pytest
 
 from app.script import parse_script
 from app.tts import FakeEngine
-from app.ui.player import Player
 from app.ui.player_view import PlayerView
-from app.ui.render_service import RenderService
+from app.ui.stream_player import StreamPlayer
 from tests.ui.sessions import SHORT_SCRIPT, player_view_fixture
 
 
@@ -66,8 +65,8 @@ def test_leaving_for_another_session_ends_the_listen_unfinished(qtbot, view):
 
 
 def test_no_log_means_no_recorder(qtbot, store):
-    player = Player()
-    widget = PlayerView(player, RenderService(FakeEngine()), store)
+    player = StreamPlayer()
+    widget = PlayerView(player, FakeEngine(), store)
     qtbot.addWidget(widget)
     assert widget.recorder is None
     widget.end_listen()  # harmless without a log

@@ -18,7 +18,8 @@ def window(qtbot, store):
         widget.activateWindow()
     yield widget
     widget.player.unload()
-    widget.renders.wait()
+    widget.player.close()
+    widget.preview_player.close()
 
 
 def entry(slug):

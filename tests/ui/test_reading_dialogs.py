@@ -73,4 +73,5 @@ def test_f1_on_the_write_page_opens_the_guide_beside_the_editor(qtbot, store):
     assert not page.guide_dialog.isModal()
     page.guide_dialog.close()
     window.player.unload()
-    window.renders.wait()
+    window.player.close()
+    window.preview_player.close()

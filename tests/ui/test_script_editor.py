@@ -420,8 +420,8 @@ def test_the_length_line_shows_the_estimate_and_the_exact_length(qtbot, editor):
     slower = estimate_lengths(editor.current_script(), 90).describe()
     assert editor.length_label.text() == f"Estimated length: {slower}"
 
-    editor.set_exact_lengths("Rendered: 10:00.0 exactly")
-    assert editor.exact_label.text() == "Rendered: 10:00.0 exactly" and not editor.exact_label.isHidden()
+    editor.set_exact_lengths("Plays for 10 min")
+    assert editor.exact_label.text() == "Plays for 10 min" and not editor.exact_label.isHidden()
     type_on_new_line(qtbot, editor, 7, "More words to speak, slowly and kindly.")
     assert editor.exact_label.isHidden()  # the rendering was of the text before this edit
     qtbot.waitUntil(lambda: editor.length_label.text() != f"Estimated length: {slower}", timeout=5000)
