@@ -586,12 +586,9 @@ def _listen_log():
     from app.history import ListenLog, Store
 
     store = Store(paths.database_path())
-    if store.recovered_from is not None:
-        print(
-            f"Kindred's data file could not be read; a fresh one was started and the old one kept at "
-            f"{store.recovered_from}.",
-            file=sys.stderr,
-        )
+    recovered = store.recovery_message()
+    if recovered is not None:
+        print(recovered, file=sys.stderr)
     try:
         yield ListenLog(store)
     finally:

@@ -6,6 +6,7 @@ transaction. The listening log (app.history.listens) keeps its rows in this same
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import KindredError
+from app.history.salvage import SHAPES, salvage
 
 MIGRATIONS: list[str] = [
     # 1: what the window needs to remember
@@ -68,6 +70,32 @@ class StoreError(KindredError):
     title = "Kindred's data could not be opened"
 
 
+class StoreBusy(StoreError):
+    title = "Kindred's data is in use"
+
+
+#: How long opening or writing waits for another program that holds the database.
+BUSY_TIMEOUT_S = 10
+#: SQLite's own word that a file is damaged: only then is it set aside. Busy, locked,
+#: read-only or missing files are reported and left exactly as they are.
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+#: Copied out of a damaged file into a fresh one, as far as they can be read.
+_TABLES = ("settings", "favourites", "positions", "listens")
+#: The columns of each table, in order, for when a damaged file's schema cannot be read.
+_KNOWN_COLUMNS = {
+    "settings": ["key", "value"],
+    "favourites": ["script", "added_at"],
+    "positions": ["script", "length_ms", "position_ms", "section", "updated_at"],
+    "listens": [
+        "id", "script", "title", "theme", "length_s", "started_at", "tz_offset_min", "tz", "local_day",
+        "heard_s", "ended_at", "updated_at", "completed", "manual", "note", "deleted",
+    ],
+}
+#: Reading a damaged table gives up after this many unreadable stretches.
+_MAX_SKIPS = 64
+
+
 class Store:
     """Thread-safe access to the database; one connection, used under a lock."""
 
@@ -77,27 +105,140 @@ class Store:
         self._lock = threading.RLock()
         #: Where a damaged database was moved, so the app can tell the user; None normally.
         self.recovered_from: Path | None = None
-        try:
-            self._open()
-        except sqlite3.DatabaseError:
-            # Not a database (or damaged beyond reading): keep it for the user, start afresh.
-            self._db.close()
+        #: Rows saved from it, by table (empty when nothing could be read).
+        self.rows_saved: dict[str, int] = {}
+        self._saved_rows: dict[str, tuple[list[str], list[tuple]]] = {}
+        if self.path.is_dir():
+            raise StoreError(
+                f"{self.path} is a folder, where Kindred keeps its data file. Move or rename that "
+                "folder, then start Kindred again."
+            )
+        if self.path.exists():
+            self._check_existing()
+        self._open()
+        if self.recovered_from is not None and self._saved_rows:
+            self._restore(self._saved_rows)
+
+    def recovery_message(self) -> str | None:
+        """What to tell the user when the data file was damaged and set aside; None otherwise."""
+        if self.recovered_from is None:
+            return None
+        listens = self.rows_saved.get("listens", 0)
+        if any(self.rows_saved.values()):
+            saved = f"{listens} listen{'s' if listens != 1 else ''}" + (
+                " and your settings" if self.rows_saved.get("settings") else ""
+            )
+            return (
+                f"Kindred's data file was damaged. What could be read ({saved}) was saved into a new "
+                f"one; the damaged file is kept at {self.recovered_from}."
+            )
+        return (
+            f"Kindred's data file could not be read, so a fresh one was started. The old file is "
+            f"kept at {self.recovered_from}."
+        )
+
+    # -- opening --------------------------------------------------------------------------
+
+    def _check_existing(self) -> None:
+        """Looks at the file read-only before anything is written to it: a newer Kindred's file
+        stays untouched, a busy one is reported, a damaged one is read out and set aside."""
+        if self.path.stat().st_size == 0 and not self._companion("-wal").exists():
+            # Kindred never leaves an empty file: something cut it short. Kept, as any damage is.
             self.recovered_from = self._move_aside()
-            self._open()
+            return
+        try:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            probe = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        except sqlite3.Error as error:
+            raise self._refusal(error) from error
+        damaged = False
+        try:
+            version = probe.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"{self.path} was written by a newer version of Kindred (schema {version}). "
+                    "Update Kindred to use it; the file was left untouched."
+                )
+            damaged = [row[0] for row in probe.execute("PRAGMA quick_check")] != ["ok"]
+        except sqlite3.DatabaseError as error:
+            if getattr(error, "sqlite_errorcode", None) not in _DAMAGED:
+                probe.close()
+                raise self._refusal(error) from error
+            damaged = True
+        try:
+            if damaged:
+                self._saved_rows = {table: self._rows_of(probe, table) for table in _TABLES}
+        finally:
+            probe.close()
+        if damaged:
+            self.recovered_from = self._move_aside()
+
+    def _rows_of(self, probe: sqlite3.Connection, table: str) -> tuple[list[str], list[tuple]]:
+        """What can be read of `table`: by SQL, or where SQL fails, from the pages themselves."""
+        columns, rows, complete = _readable_rows(probe, table)
+        if complete:
+            return columns, rows
+        records = salvage(self.path, SHAPES[table])
+        if len(records) <= len(rows):
+            return columns, rows
+        if not columns:  # the schema itself is unreadable: the columns are Kindred's own
+            columns = _KNOWN_COLUMNS[table]
+        if table == "listens":  # the id is the rowid, which the record leaves out
+            return columns, [(rowid, *values[1:]) for rowid, values in records]
+        return columns, [tuple(values) for _, values in records]
 
     def _open(self) -> None:
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA quick_check").fetchone()
-        self._migrate()
+        try:
+            self._db = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as error:
+            with contextlib.suppress(AttributeError, sqlite3.Error):
+                self._db.close()
+            raise self._refusal(error) from error
+
+    def _refusal(self, error: sqlite3.Error) -> StoreError:
+        """The error to show for a file that cannot be used as it is; it is never changed."""
+        code = getattr(error, "sqlite_errorcode", None)
+        if code in _BUSY:
+            return StoreBusy(
+                f"{self.path} is in use by another program (another Kindred, or a database tool) "
+                f"and stayed locked for {BUSY_TIMEOUT_S} s. Close that program and try again; "
+                "nothing was changed."
+            )
+        return StoreError(
+            f"{self.path} cannot be used: {error}. Check that the file and its folder are writable "
+            "by you and that the disk has room, then try again; nothing was changed."
+        )
+
+    def _restore(self, saved: dict[str, tuple[list[str], list[tuple]]]) -> None:
+        """Puts the rows read out of a damaged file into the fresh one (its own columns only)."""
+        with self.transaction() as db:
+            for table, (columns, rows) in saved.items():
+                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                keep = [i for i, name in enumerate(columns) if name in present]
+                if not keep or not rows:
+                    continue
+                names = ", ".join(columns[i] for i in keep)
+                marks = ", ".join("?" for _ in keep)
+                db.executemany(
+                    f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})",
+                    ([row[i] for i in keep] for row in rows),
+                )
+                self.rows_saved[table] = len(rows)
+
+    def _companion(self, suffix: str) -> Path:
+        return self.path.with_name(self.path.name + suffix)
 
     def _move_aside(self) -> Path:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         os.replace(self.path, target)
         for suffix in ("-wal", "-shm"):
-            companion = self.path.with_name(self.path.name + suffix)
+            companion = self._companion(suffix)
             if companion.exists():
                 os.replace(companion, target.with_name(target.name + suffix))
         return target
@@ -136,7 +277,10 @@ class Store:
         (up to sqlite3's busy timeout) instead of failing half-way through.
         """
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise self._refusal(error) from error
             try:
                 yield self._db
             except BaseException:
@@ -215,3 +359,31 @@ class Store:
                 "SELECT script, length_ms, position_ms FROM positions ORDER BY updated_at DESC, rowid DESC"
             ).fetchall()
         return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
+def _readable_rows(db: sqlite3.Connection, table: str) -> tuple[list[str], list[tuple], bool]:
+    """The rows of `table` that SQL can still read from a damaged file, in rowid order, and
+    whether that was all of them; stretches that cannot be read are stepped over (ever
+    further, a bounded number of times)."""
+    try:
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+    except sqlite3.DatabaseError:
+        return [], [], False
+    if not columns:
+        return [], [], True
+    select = f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 256"
+    rows: list[tuple] = []
+    last, skips, step = -(1 << 62), 0, 1
+    while skips < _MAX_SKIPS:
+        try:
+            chunk = db.execute(select, (last,)).fetchall()
+        except sqlite3.DatabaseError:
+            skips += 1
+            last = max(last, 0) + step
+            step *= 4
+            continue
+        if not chunk:
+            break
+        rows.extend(row[1:] for row in chunk)
+        last, step = chunk[-1][0], 1
+    return columns, rows, skips == 0

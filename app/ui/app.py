@@ -29,12 +29,10 @@ def run(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, error.title, error.explanation)
         return 1
     apply_theme(app, str(store.get_setting("theme", "system")))
-    if store.recovered_from is not None:
+    recovered = store.recovery_message()
+    if recovered is not None:
         QMessageBox.information(
-            None,
-            "Your history was damaged",
-            f"Kindred's data file could not be read, so a fresh one was started. The old file is kept "
-            f"at {store.recovered_from}; your scripts and sessions are not affected.",
+            None, "Your history was damaged", f"{recovered} Your scripts and sessions are not affected."
         )
     # Voices removed in Settings last time (kept then for Undo) go for good now.
     empty_trash()
