@@ -259,27 +259,29 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from app.render.estimate import length_problems
     from app.render.sounds import asset_errors
     from app.script import ScriptErrors, load_script, unused_pronunciations
+    from app.script.errors import printable
 
     failed = False
     for name in args.files:
         try:
             script = load_script(name)
-            problems = asset_errors(script) + unused_pronunciations(script)
+            problems = asset_errors(script) + unused_pronunciations(script) + length_problems(script)
         except ScriptErrors as errors:
             print(errors.format())
             failed = True
             continue
         except OSError as error:
-            print(f"{name}: cannot read the file: {error.strerror}")
+            print(f"{printable(name)}: cannot read the file: {error.strerror}")
             failed = True
             continue
         if problems:
             print(ScriptErrors(problems, name).format())
             failed = True
         else:
-            print(f"{name}: OK ({script.meta.title})")
+            print(f"{printable(name)}: OK ({printable(script.meta.title)})")
     return EXIT_FAILURE if failed else EXIT_OK
 
 
@@ -596,7 +598,7 @@ def _listen_log():
 
 
 def _history(args: argparse.Namespace) -> int:
-    from app.history import export_csv, import_csv
+    from app.history import check_csv_file, csv_listens, export_csv
 
     if args.import_file is not None:
         if args.month or args.theme:
@@ -604,16 +606,25 @@ def _history(args: argparse.Namespace) -> int:
                 "--month and --theme choose what to list; an import adds every row of its file."
             )
         try:
-            text = args.import_file.read_text("utf-8")
+            check_csv_file(args.import_file)  # every row checked before the database is touched
         except UnicodeDecodeError:
             raise KindredError(
                 f"{args.import_file} is not UTF-8 text. Save it as UTF-8 CSV and try again.",
                 "Nothing was imported",
             ) from None
-        rows = import_csv(text)  # every row checked before the database is touched
+        except OSError as error:
+            raise KindredError(
+                f"{args.import_file} could not be read ({error.strerror}).", "Nothing was imported"
+            ) from None
         with _listen_log() as log:
-            added = log.add_listens(rows)
-        print(f"Imported {added} listen{'s' if added != 1 else ''} from {args.import_file}.")
+            added, already = log.add_listens(csv_listens(args.import_file))
+        message = f"Imported {added} listen{'s' if added != 1 else ''} from {args.import_file}."
+        if already:
+            message += (
+                f" {already} listen{'s were' if already != 1 else ' was'} already in your history "
+                "and not added again."
+            )
+        print(message)
         return EXIT_OK
     with _listen_log() as log:
         listens = log.listens(month=args.month, theme=args.theme, limit=None)

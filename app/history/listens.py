@@ -42,6 +42,12 @@ _INSERT = (
     "INSERT INTO listens (script, title, theme, length_s, started_at, tz_offset_min, tz, local_day, heard_s, "
     "ended_at, updated_at, completed, manual, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+#: The same, unless the log has that listen already (an import of a file imported before).
+_INSERT_NEW = (
+    "INSERT INTO listens (script, title, theme, length_s, started_at, tz_offset_min, tz, local_day, heard_s, "
+    "ended_at, updated_at, completed, manual, note) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+    "WHERE NOT EXISTS (SELECT 1 FROM listens WHERE started_at = ? AND title = ? AND script IS ? AND id <= ?)"
+)
 #: The fields `ListenLog.edit` may change.
 EDITABLE = {"title", "theme", "length_s", "heard_s", "started_at", "completed", "note"}
 
@@ -219,10 +225,14 @@ def _clean_note(text: str | None) -> str | None:
     return text or None
 
 
+#: No listen is longer than a day: a larger figure is a mistake, and would overflow the totals.
+MAX_SECONDS = 86_400.0
+
+
 def _seconds(value: float, what: str) -> float:
     value = float(value)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{what} must be a number of seconds, 0 or more (got {value})")
+    if not math.isfinite(value) or not 0 <= value <= MAX_SECONDS:
+        raise ValueError(f"{what} must be a number of seconds from 0 to {MAX_SECONDS:.0f} (got {value:g})")
     return value
 
 
@@ -400,12 +410,28 @@ class ListenLog:
     def undo_delete(self, listen_id: int) -> None:
         self._update(listen_id, "deleted = 0", ())
 
-    def add_listens(self, listens: Iterable[NewListen]) -> int:
-        """Adds many (an import) in one transaction: all of them or, on any error, none."""
-        rows = [self._values(listen) for listen in listens]
+    def add_listens(self, listens: Iterable[NewListen]) -> tuple[int, int]:
+        """Adds many (an import) in one transaction: all of them or, on any error, none. A
+        listen already in the log (the same start, title and script: the same file imported
+        twice) is not added again; rows alike within one import are all added (two practices
+        entered by hand on one day). Returns (added, already there). The listens are taken one
+        at a time, so a file of a million rows needs no more memory than one of ten."""
+        offered = 0
+        last_before = 0
+
+        def rows() -> Iterable[tuple[Any, ...]]:
+            nonlocal offered
+            for listen in listens:
+                offered += 1
+                values = self._values(listen)
+                yield (*values, values[4], values[1], values[0], last_before)
+
         with self.store.transaction() as db:
-            db.executemany(_INSERT, rows)
-        return len(rows)
+            last_before = db.execute("SELECT coalesce(max(id), 0) FROM listens").fetchone()[0]
+            before = db.total_changes
+            db.executemany(_INSERT_NEW, rows())
+            added = db.total_changes - before
+        return added, offered - added
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -63,6 +63,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX listens_theme ON listens (theme, deleted, started_at DESC);
     CREATE INDEX listens_stats ON listens (deleted, local_day, theme, heard_s, completed);
     """,
+    # 3: an import finds a listen it already has by its start
+    """
+    CREATE INDEX listens_started ON listens (started_at);
+    """,
 ]
 
 

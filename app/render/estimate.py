@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.render.pcm import SESSION_RATE
-from app.render.timeline import LENGTH_TOLERANCE, plan_timeline
-from app.script import Script, format_duration
+from app.render.timeline import LENGTH_TOLERANCE, LengthError, plan_timeline
+from app.script import MAX_LENGTH_SECONDS, Script, ScriptError, field_line, format_duration
 from app.tts.engine import DEFAULT_RATE_WPM
 
 #: No sentence is spoken faster than this, however short ("Rest.").
@@ -112,7 +112,7 @@ def estimate_lengths(script: Script, rate: int = DEFAULT_RATE_WPM) -> LengthEsti
         spoken.append(frames)
         return frames
 
-    timeline = plan_timeline(script, sentence_frames, bell_frames, SESSION_RATE)
+    timeline = plan_timeline(script, sentence_frames, bell_frames, SESSION_RATE, limit=False)
     natural = timeline.natural_frames
     safe = natural + round(SPEECH_MARGIN * sum(spoken))
     flexible = any(event.flexible for event in timeline.events)
@@ -134,6 +134,55 @@ def estimate_lengths(script: Script, rate: int = DEFAULT_RATE_WPM) -> LengthEsti
         offered=tuple(offered),
         flexible=flexible,
     )
+
+
+def refuse_too_long(script: Script, rate: int = DEFAULT_RATE_WPM) -> None:
+    """Raises LengthError, before any sound is made, for a script whose session would last
+    longer than MAX_LENGTH_SECONDS (thousands of bells, a megabyte of text)."""
+    estimate = estimate_lengths(script, rate)
+    if estimate.minimum_s > MAX_LENGTH_SECONDS:
+        raise LengthError(
+            f"“{script.meta.title}” would last about {minutes_and_seconds(estimate.minimum_s)}, longer "
+            f"than {format_duration(MAX_LENGTH_SECONDS)}, the longest a session can be. Shorten the script "
+            "(fewer bells, pauses or words)."
+        )
+
+
+def length_problems(
+    script: Script, rate: int = DEFAULT_RATE_WPM, text: str | None = None
+) -> list[ScriptError]:
+    """The script's `durations` that would not play (what `kindred check` reports), placed at
+    the durations line: the rules the player applies, at `rate`."""
+    estimate = estimate_lengths(script, rate)
+    line = field_line(script.source if text is None else None, text, "durations")
+    problems = []
+    if estimate.minimum_s > MAX_LENGTH_SECONDS:
+        problems.append(
+            ScriptError(
+                1,
+                1,
+                f"the script would last about {minutes_and_seconds(estimate.minimum_s)}, longer than "
+                f"{format_duration(MAX_LENGTH_SECONDS)}, the longest a session can be; shorten it",
+            )
+        )
+    for offered in estimate.offered:
+        if offered.fits:
+            continue
+        name = format_duration(offered.length_s)
+        natural = minutes_and_seconds(estimate.minimum_s)
+        if not estimate.flexible:
+            message = (
+                f"durations: {name} cannot be played: with no flexible pause the script plays only at its "
+                f"natural length of about {natural}; use that, or add a pause like [pause 20s+]"
+            )
+        else:
+            shortest = minutes_and_seconds(estimate.safe_minimum_s)
+            message = (
+                f"durations: {name} is too short: the script needs at least {shortest} at {rate} words a "
+                "minute; choose a longer length"
+            )
+        problems.append(ScriptError(line, 1, message))
+    return problems
 
 
 def playable_lengths(script: Script, rate: int = DEFAULT_RATE_WPM) -> list[float | None]:

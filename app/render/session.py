@@ -12,6 +12,7 @@ from pathlib import Path
 from app import paths
 from app.files import atomic_write_text
 from app.render.assemble import RenderCancelled, assemble_session
+from app.render.estimate import refuse_too_long
 from app.render.pcm import SESSION_RATE, frame_count
 from app.render.sounds import bell_source, decoded_bell, sound_digest
 from app.render.speech_cache import PROCESSING_VERSION, SpeechCache
@@ -69,6 +70,7 @@ def render_session(
         report(1.0, "Ready")
         return RenderResult(wav_path, timeline_path, json.loads(timeline_path.read_text("utf-8")), True, 0)
 
+    refuse_too_long(script, rate)  # before the voice speaks a word of it
     cache = SpeechCache(cache_root / "speech", engine, voice, rate, script.meta.pronounce)
     sentences = utterances_of(script)
     report(0.0, "Preparing the voice")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from app.errors import KindredError
-from app.script import Bell, Pause, Script, Speech, format_duration
+from app.script import MAX_LENGTH_SECONDS, Bell, Pause, Script, Speech, format_duration
 from app.tts.sentences import split_sentences
 
 #: Silence between two paragraphs with no pause directive between them (DESIGN.md).
@@ -85,14 +85,22 @@ def plan_timeline(
     bell_frames: Callable[[str | None], int],
     rate: int,
     length: float | None = None,
+    limit: bool = True,
 ) -> Timeline:
     """Lay the script out in time; with `length`, stretch the flexible pauses to fill it exactly.
 
     Raises LengthError when the length is shorter than the script needs, or when the script
-    has no flexible pause and the length differs from its natural length.
+    has no flexible pause and the length differs from its natural length; and (with `limit`)
+    when the session would last longer than MAX_LENGTH_SECONDS, before any of it is made.
     """
     events = _natural_events(script, sentence_frames, bell_frames, rate)
     natural = sum(event.frames for event in events)
+    if limit and natural > MAX_LENGTH_SECONDS * rate:
+        raise LengthError(
+            f"“{script.meta.title}” would last about {format_duration(_round_up_seconds(natural / rate))}, "
+            f"longer than {format_duration(MAX_LENGTH_SECONDS)}, the longest a session can be. Shorten the "
+            "script (fewer bells, pauses or words)."
+        )
     total = natural
     if length is not None:
         total = _checked_total(script, events, natural, rate, length)

@@ -38,6 +38,7 @@ _PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _HEADING = re.compile(r"(#+)(.*)", re.DOTALL)
 _TOKEN = re.compile(r"\S+")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that surrogateescape could not decode
+_HALF_CHARACTER = re.compile("[\ud800-\udfff]")  # a lone surrogate, from a YAML escape
 
 _PAUSE_FORM = "a pause needs a length like [pause 5s] or [pause 20s+]"
 _DIRECTIVE_LIST = "the directives are [pause 5s], [pause 20s+], [bell] and [bell NAME]"
@@ -260,6 +261,9 @@ class _Parser:
         def where(key: str) -> _Field:
             return fields.get(key) or _Field(first_line, key, None)
 
+        if self.half_characters(data, where, first_line):
+            return None
+
         suggested = set()
         for key in data:
             if key not in FIELDS:
@@ -295,6 +299,28 @@ class _Parser:
             ambience=ambience,
             pronounce=pronounce,
         )
+
+    def half_characters(self, data: dict[Any, Any], where: Any, first_line: int) -> bool:
+        """A YAML escape such as "\\ud800" makes half of a character, which no file or screen can
+        take: reported where it is (else every later step that writes the text would crash)."""
+        found = False
+        for key, value in data.items():
+            half = _half_character(key) or _half_character(value)
+            if half is None:
+                continue
+            field = where(key)
+            node = field.value_node if _half_character(key) is None else None
+            line = first_line + node.start_mark.line if node is not None else field.line
+            column = node.start_mark.column + 1 if node is not None else 1
+            self.error(
+                line,
+                column,
+                f"{_shown(str(field.key_text).encode('utf-8', 'backslashreplace').decode())} holds "
+                f"\\u{ord(half):04x}, an escape for half of a character that no text can hold: "
+                "write the character itself, or the full escape of both its halves",
+            )
+            found = True
+        return found
 
     def load_yaml(
         self, yaml_lines: list[str], opening_line: int, closing_line: int
@@ -784,7 +810,7 @@ def unused_pronunciations(script: Script, text: str | None = None) -> list[Scrip
     `text` is the script's text when it is not (yet) its file's, as in the editor."""
     spoken = [item.text for _, item in script.items() if isinstance(item, Speech)]
     problems = []
-    line = _field_line(script.source if text is None else None, text, "pronounce")
+    line = field_line(script.source if text is None else None, text, "pronounce")
     for written, _ in script.meta.pronounce:
         words = r"\s+".join(map(re.escape, written.split()))
         pattern = re.compile(r"(?<!\w)" + words + r"(?!\w)", re.IGNORECASE)
@@ -797,10 +823,31 @@ def unused_pronunciations(script: Script, text: str | None = None) -> list[Scrip
     return problems
 
 
-def _field_line(source: str | None, text: str | None, name: str) -> int:
+def field_line(source: str | None, text: str | None, name: str) -> int:
     """The line of a front-matter field in `text` or the script's file (1 when unknown)."""
     try:
         lines = (text if text is not None else Path(str(source)).read_text("utf-8")).splitlines()
     except (OSError, UnicodeDecodeError, ValueError):
         return 1
     return next((number for number, text in enumerate(lines, 1) if text.startswith(f"{name}:")), 1)
+
+
+def _half_character(value: Any, seen: set[int] | None = None) -> str | None:
+    """The first lone surrogate in a loaded YAML value (text, or inside lists and maps), if any.
+    Each list or map is looked into once: YAML aliases can make one of them appear a billion
+    times (the "alias bomb")."""
+    if isinstance(value, str):
+        match = _HALF_CHARACTER.search(value)
+        return match.group() if match else None
+    if not isinstance(value, list | tuple | dict):
+        return None
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return None
+    seen.add(id(value))
+    items = [part for pair in value.items() for part in pair] if isinstance(value, dict) else value
+    for item in items:
+        found = _half_character(item, seen)
+        if found is not None:
+            return found
+    return None

@@ -34,6 +34,8 @@ from app import paths
 from app.tts.engine import NoVoiceError, SpeechCancelled, SpeechError, SpeechRequest, Voice
 from app.tts.pace import SAMPLE_SENTENCES, Pace, PaceBook, fit_pace, sample_words, speech_seconds
 
+# Speech workers run this much "nicer" than Kindred itself (0 = the same, 19 = the least).
+WORKER_NICENESS = 10
 # How long the caller's thread blocks at most before it looks at should_cancel again.
 _CANCEL_POLL_S = 0.02
 # After a cancel or a failure, how long busy workers get to finish their utterance before
@@ -469,6 +471,10 @@ class WorkerPoolEngine:
                 f"The speech process could not be started ({exc}). Run `kindred doctor` to check "
                 "the installation."
             ) from exc
+        # The voice works ahead of the listener: it may wait for the sound and the window, which
+        # must not wait for it (on 2 cores, two busy workers otherwise delay the sound's thread).
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, proc.pid, WORKER_NICENESS)
         worker = _Worker(proc)
         assert proc.stdout is not None
         threading.Thread(

@@ -88,6 +88,8 @@ class _PullDevice(QIODevice):
         self.delivered = 0  # bytes of the current source handed to the sink
         self.playing = False  # a source is attached and not paused: silence now is a gap
         self.underruns = 0  # the buffer ran dry mid-sound, or the sink was starved: a glitch
+        self.dry = 0  # of which: the feeder had nothing ready
+        self.late = 0  # of which: the sink's thread was not let run for longer than its buffer lasts
         self.waits = 0  # silence while the voice prepares what comes next: not a glitch
         self.waiting = False  # the feeder waits for a sentence the voice has not spoken yet
         self.primed = False  # the feeder has pushed the first block of this source
@@ -111,6 +113,7 @@ class _PullDevice(QIODevice):
             late = self.last_read is not None and now - self.last_read > SINK_BUFFER_S
             if self.playing and late and not starting:
                 self.underruns += 1  # the sink was not fed for longer than its buffer lasts
+                self.late += 1
             self.last_read = now if self.playing else None
             while self.chunks and len(out) < wanted:
                 chunk = self.chunks.popleft()
@@ -129,6 +132,7 @@ class _PullDevice(QIODevice):
                     self.waits += 1
                 else:
                     self.underruns += 1
+                    self.dry += 1
         return bytes(out) + bytes(wanted - len(out))
 
     def writeData(self, data: bytes) -> int:  # noqa: N802 (Qt's name)
@@ -168,10 +172,13 @@ class _PullDevice(QIODevice):
             self.chunks.append(data)
             self.buffered += len(data)
             self.primed = True
+            # Only now, with the sound in place: a read between "ready" and the push is no gap.
+            self.waiting = False
             self.ended = last  # with the last block, under the lock: no read in between counts it as a gap
             return True
 
     def set_waiting(self, waiting: bool, generation: int) -> None:
+        """The feeder waits for the voice (a push ends the wait)."""
         with self.lock:
             if generation == self.generation:
                 self.waiting = waiting
@@ -366,6 +373,9 @@ class StreamOutput(QObject):
     def underruns(self) -> int:
         return self._device.underruns
 
+    def underrun_kinds(self) -> tuple[int, int]:
+        return self._device.dry, self._device.late
+
     def waiting(self) -> bool:
         """Silent because the voice has not spoken what comes next (the player shows "preparing")."""
         return self._source is not None and self._device.waiting and self._device.buffered == 0
@@ -464,8 +474,8 @@ def _feed(
             continue
         count = min(BLOCK_FRAMES, source.total_frames - cursor)
         block = source.read(cursor, count)
-        device.set_waiting(block is None, generation)
         if block is None:
+            device.set_waiting(True, generation)
             stop.wait(RETRY_S)  # the voice has not spoken it yet
             continue
         cursor += count

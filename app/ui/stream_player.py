@@ -150,6 +150,10 @@ class StreamPlayer(QObject):
     def underruns(self) -> int:
         return self.output.underruns()
 
+    def underrun_kinds(self) -> tuple[int, int]:
+        """(dry, late): the feeder had nothing ready; the sink's thread was held up."""
+        return self.output.underrun_kinds()
+
     def has_audio_device(self) -> bool:
         return StreamOutput.has_audio_device()
 

@@ -9,6 +9,7 @@ wait for); the listen is kept in the history as the window keeps it. Ctrl+C stop
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
 import signal
 import sys
@@ -135,6 +136,7 @@ def play_in_terminal(
             terminal.say(NO_AUDIO_DEVICE, err)
         player.load(session)
         listens.begin(session.total_frames / session.timeline.rate)
+        gc.freeze()  # what exists now lasts the session: out of the collector's full passes (see app.ui.app)
         terminal.start()
         if terminal.exit_code is None:
             app.exec()
@@ -142,7 +144,7 @@ def play_in_terminal(
         signal.signal(signal.SIGINT, previous_sigint)
         terminal.close()
         listens.end(completed=terminal.exit_code == EXIT_OK)
-        player.unload()
+        player.close()
     return EXIT_INTERRUPTED if terminal.exit_code is None else terminal.exit_code
 
 

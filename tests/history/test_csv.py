@@ -84,7 +84,7 @@ def test_csv_round_trip_loses_nothing(log, tmp_path):
 
     other = Store(tmp_path / "other.sqlite3")
     other_log = ListenLog(other)
-    assert other_log.add_listens(import_csv(text)) == len(original) == 5
+    assert other_log.add_listens(import_csv(text)) == (5, 0) and len(original) == 5
     again = other_log.listens(limit=None)
     assert [comparable(x) for x in again] == [comparable(x) for x in original]
     assert as_csv(again) == text
@@ -104,7 +104,7 @@ def test_import_accepts_a_bom_crlf_and_yes_no(log):
         ("not-a-date,,s,T,t,600,600,,1,0,", "started_at 'not-a-date'"),
         ("2026-01-05T08:00:00,,s,T,t,600,600,,1,0,", "started_at '2026-01-05T08:00:00' has no UTC offset"),
         ("2026-01-05T08:00:00+01:00,,s,T,t,ten,600,,1,0,", "length_s 'ten' is not a number"),
-        ("2026-01-05T08:00:00+01:00,,s,T,t,600,-5,,1,0,", "heard_s '-5' must be 0 or more"),
+        ("2026-01-05T08:00:00+01:00,,s,T,t,600,-5,,1,0,", "heard_s '-5' must be from 0 to 86400 seconds"),
         ("2026-01-05T08:00:00+01:00,,s,T,t,600,600,,maybe,0,", "completed 'maybe' must be 1 or 0"),
         ("2026-01-05T08:00:00+01:00,,s,,t,600,600,,1,0,", "title is empty"),
         ("2026-01-05T08:00:00+01:00,,s,T,t,600,600,1,0,", "10 fields where the header has 11"),
@@ -132,7 +132,7 @@ def test_every_bad_line_is_reported(log):
     with pytest.raises(CsvImportError) as caught:
         import_csv(text)
     assert [line for line, _ in caught.value.problems] == [2, 4]
-    assert "(1 more problems)" in caught.value.explanation
+    assert "(1 more problem)" in caught.value.explanation
 
 
 @pytest.mark.parametrize(
