@@ -208,6 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "new": _new,
         "install-desktop": _install_desktop,
     }
+    if args.command in ("render", "export", "play"):
+        from app.leftovers import remove_leftovers
+
+        remove_leftovers()  # what a killed run of these left behind (nobody's work in progress)
     try:
         status = handlers[args.command](args)
         sys.stdout.flush()  # here, where a closed pipe is caught below, not at the interpreter's exit

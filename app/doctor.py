@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import platform
 import shlex
@@ -123,12 +124,18 @@ def check_audio_output() -> Check:
     )
 
 
+#: Below this much free space a folder is reported: a 30-minute session is ~80 MB to render.
+LOW_SPACE_BYTES = 500 * 1024 * 1024
+
+
 def check_folder(name: str, folder: Path) -> Check:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".kindred-doctor-"):
             pass
     except OSError as error:
+        if error.errno == errno.ENOSPC:
+            return Check(name, False, f"{folder}: its disk is full; free some space there")
         blocker = _file_in_the_way(folder)
         if blocker is not None:
             return Check(
@@ -142,7 +149,22 @@ def check_folder(name: str, folder: Path) -> Check:
             False,
             f"{folder} is not writable ({error.strerror}): fix its permissions or set KINDRED_HOME",
         )
-    return Check(name, True, str(folder))
+    free = free_bytes(folder)
+    if free is not None and free < LOW_SPACE_BYTES:
+        return Check(
+            name,
+            False,
+            f"{folder}: only {free / 1e6:.0f} MB free on its disk; Kindred needs about "
+            f"{LOW_SPACE_BYTES / 1e6:.0f} MB to render and export sessions: free some space there",
+        )
+    return Check(name, True, str(folder) + (f" ({free / 1e9:.1f} GB free)" if free is not None else ""))
+
+
+def free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
 
 
 def _file_in_the_way(folder: Path) -> Path | None:
@@ -251,6 +273,8 @@ CHECKS: list[Callable[[], Check]] = [
     check_audio_output,
     lambda: check_folder("data folder", paths.data_dir()),
     lambda: check_folder("cache folder", paths.cache_dir()),
+    # The voice writes there first, and the export stages there: TMPDIR, when it is set.
+    lambda: check_folder("temporary folder", Path(tempfile.gettempdir())),
     check_bundled_files,
     check_sounds,
     check_library,

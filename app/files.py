@@ -11,6 +11,60 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from app.errors import KindredError
+from app.leftovers import noted_folder, partial_prefix
+
+
+class DiskFull(KindredError, OSError):
+    """A write that found no room, with the folder named. Still an OSError (ENOSPC), so code
+    that explains failed writes in its own words (the script library) goes on doing so."""
+
+    title = "The disk is full"
+
+    def __init__(self, explanation: str) -> None:
+        super().__init__(explanation)
+        self.errno, self.strerror = errno.ENOSPC, os.strerror(errno.ENOSPC)
+
+
+#: The errors of a disk (or a quota) that has no room left.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT}
+
+
+def no_room(error: OSError, folder: Path, needed: int | None = None) -> DiskFull | None:
+    """The message for a write into `folder` that failed for want of room; None for other errors."""
+    if error.errno not in _NO_ROOM:
+        return None
+    return DiskFull(_room_text(Path(folder), needed))
+
+
+def ensure_room(folder: Path, needed: int) -> None:
+    """Raises DiskFull before a write of about `needed` bytes into `folder` that cannot fit."""
+    try:
+        free = shutil.disk_usage(_existing(Path(folder))).free
+    except OSError:
+        return  # unknown: the write itself will say
+    if free < needed:
+        raise DiskFull(_room_text(Path(folder), needed))
+
+
+def _room_text(folder: Path, needed: int | None) -> str:
+    try:
+        free = f"{shutil.disk_usage(_existing(folder)).free / 1e6:,.0f} MB free"
+    except OSError:
+        free = "no room left"
+    wanted = f", and this needs about {needed / 1e6:,.0f} MB" if needed else ""
+    return (
+        f"The disk that holds {folder} is full ({free}{wanted}). Free some space there, or set "
+        "another folder (KINDRED_HOME for Kindred's data and cache, TMPDIR for temporary files), "
+        "and try again; nothing was changed."
+    )
+
+
+def _existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
 
 @contextlib.contextmanager
 def atomic_output(path: Path, stage_elsewhere: bool = False) -> Iterator[BinaryIO]:
@@ -24,9 +78,11 @@ def atomic_output(path: Path, stage_elsewhere: bool = False) -> Iterator[BinaryI
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     stage = None if stage_elsewhere else path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=stage)
+    # Named with this process's id: a kill mid-write leaves a file the next start can tell is
+    # nobody's any more (app.leftovers), and the folder is noted until the write is done.
+    fd, tmp_name = tempfile.mkstemp(prefix=partial_prefix(path.name), suffix=".part", dir=stage)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with noted_folder(Path(tmp_name).parent), os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             # mkstemp's 0600 keeps the half-written file private; the finished one gets the mode
@@ -34,9 +90,12 @@ def atomic_output(path: Path, stage_elsewhere: bool = False) -> Iterator[BinaryI
             os.chmod(tmp_name, _final_mode(path))
             os.fsync(handle.fileno())
         _move_into_place(tmp_name, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        full = no_room(error, Path(tmp_name).parent) if isinstance(error, OSError) else None
+        if full is not None:
+            raise full from error
         raise
 
 

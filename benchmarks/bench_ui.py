@@ -207,6 +207,8 @@ class PlayingWindow:
                 raise RuntimeError("the session did not end")
         if stalls is not None:
             stalls.report()
+        for frame, gap in player.output._device.late_gaps:
+            print(f"late: {gap * 1000:.0f} ms without a read, at {frame / 22050:.1f} s of the session")
         after = (player.underruns(), *player.underrun_kinds())
         counts = (after[0] - before[0], after[1] - before[1], after[2] - before[2])
         return counts, time.perf_counter() - started

@@ -24,6 +24,7 @@ from pathlib import Path
 from app import paths
 from app.errors import KindredError
 from app.files import atomic_output, atomic_write_bytes, move_file_atomically
+from app.leftovers import partial_prefix
 from app.script import ScriptErrors, parse_script
 from app.script.parser import MAX_FILE_BYTES
 from app.script.template import clean_title, template_text, title_line
@@ -431,7 +432,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _write_new(target: Path, data: bytes) -> bool:
     """Write `data` as a new file `target`, complete or not at all; False if the name is taken."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=partial_prefix(target.name), suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

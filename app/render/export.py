@@ -28,10 +28,11 @@ from pathlib import Path
 
 from app.errors import KindredError
 from app.files import atomic_output
+from app.leftovers import owned_prefix
 from app.render.assemble import RenderCancelled
 from app.render.captions import captions_srt, captions_vtt
 from app.render.encode import SPECS, FormatSpec, encode_command, ffmetadata, tag_items, wav_header_with_tags
-from app.render.ffmpeg import ffmpeg_or_raise, ffmpeg_with_encoder, find_ffmpeg
+from app.render.ffmpeg import dies_with_parent, ffmpeg_or_raise, ffmpeg_with_encoder, find_ffmpeg
 from app.render.levels import pcm_samples, wav_levels
 from app.render.mix import Background, PeakTracker, mixed_blocks, plan_mix
 from app.render.pcm import wav_header
@@ -296,7 +297,7 @@ def _encode(
     """Run ffmpeg on a WAV file, or on the blocks piped to it, into `output`; fsync the result."""
     metadata_path = None
     if spec.chapters == "chapters":
-        fd, metadata_path = tempfile.mkstemp(prefix="kindred-export-", suffix=".ffmeta")
+        fd, metadata_path = tempfile.mkstemp(prefix=owned_prefix("export"), suffix=".ffmeta")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(metadata)
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, with the rest
@@ -309,7 +310,7 @@ def _encode(
         try:
             # A session of its own: Ctrl+C in a terminal reaches Kindred, which stops ffmpeg and cleans up.
             process = subprocess.Popen(
-                command,
+                dies_with_parent(command),
                 stdin=subprocess.PIPE if piped else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=errors,

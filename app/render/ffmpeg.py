@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from functools import lru_cache
 
 from app.errors import KindredError
@@ -40,6 +41,16 @@ def find_ffmpeg() -> tuple[str, str] | None:
     """The ffmpeg program and where it comes from ("system" or "imageio-ffmpeg"), or None."""
     candidates = ffmpeg_candidates()
     return candidates[0] if candidates else None
+
+
+def dies_with_parent(command: list[str]) -> list[str]:
+    """`command`, started so that the kernel ends it when Kindred ends, killed included (an
+    export's ffmpeg otherwise encodes on for nobody). On Linux, util-linux's `setpriv` sets
+    the parent-death signal and runs the command in its place; elsewhere the command as is.
+    (Not preexec_fn: that is unsafe with threads, and Kindred has several.) The signal comes
+    when the *thread* that started it ends: use it where that thread waits for the command."""
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "KILL", "--", *command] if setpriv else list(command)
 
 
 def ffmpeg_or_raise() -> str:

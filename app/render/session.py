@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import paths
-from app.files import atomic_write_text
+from app.files import atomic_write_text, ensure_room
 from app.render.assemble import RenderCancelled, assemble_session
 from app.render.estimate import refuse_too_long
 from app.render.pcm import SESSION_RATE, frame_count
@@ -96,6 +96,7 @@ def render_session(
         length=length,
     )
     start = SYNTHESIS_SHARE if made else 0.0
+    ensure_room(wav_path.parent, timeline.total_frames * 2 + 4096)  # 16-bit mono, and its header
     assemble_session(
         timeline,
         speech_clip=cache.path_for,

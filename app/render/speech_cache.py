@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from app.files import move_file_atomically
+from app.files import move_file_atomically, no_room
+from app.leftovers import owned_prefix
 from app.render.loudness import level_speech
 from app.render.pcm import SESSION_RATE, frame_count, read_wav, to_session_rate, write_wav
 from app.tts import chosen_voice
@@ -84,7 +85,10 @@ class SpeechCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         # The voice's raw output goes to the system's temporary folder: a render killed
         # mid-way leaves only finished clips in the cache, never raw or partial files.
-        raw_dir = Path(tempfile.mkdtemp(prefix="kindred-speech-"))
+        try:
+            raw_dir = Path(tempfile.mkdtemp(prefix=owned_prefix("speech")))
+        except OSError as error:
+            raise no_room(error, Path(tempfile.gettempdir())) or error from error
         requests = [
             SpeechRequest(
                 self.spoken(text), raw_dir / f"{index}.wav", self.voice, self.rate, postprocess=PROCESS_CLIP

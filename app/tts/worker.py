@@ -43,12 +43,32 @@ from app.tts.engine import load_postprocess
 _POLL_S = 0.001
 
 
+#: How often a worker looks whether Kindred is still there.
+PARENT_CHECK_S = 0.5
+
+
+def _watch_parent() -> None:
+    """Ends this worker as soon as the Kindred that started it is gone, killed included: it
+    would otherwise go on speaking (and writing files) for nobody. Its parent then changes."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="kindred-parent-watch", daemon=True).start()
+
+
 def _claim_stdout() -> BinaryIO:
     """Keep the real stdout for the protocol and send everything else printed to devnull.
 
     pyttsx3's espeak driver prints "Audio saved to ..." for every file, and a library may
-    print anything; none of it may end up between two protocol lines.
+    print anything; none of it may end up between two protocol lines. (Every worker calls
+    this first: it also starts the watch on its parent.)
     """
+    _watch_parent()
     sys.stdout.flush()
     protocol_fd = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from app import paths
+from app.leftovers import owned_prefix
 from app.tts.engine import NoVoiceError, SpeechCancelled, SpeechError, SpeechRequest, Voice
 from app.tts.pace import SAMPLE_SENTENCES, Pace, PaceBook, fit_pace, sample_words, speech_seconds
 
@@ -218,7 +219,7 @@ class WorkerPoolEngine:
 
     def _measure_pace(self, voice: str) -> Pace:
         points = []
-        with tempfile.TemporaryDirectory(prefix="kindred-pace-") as folder:
+        with tempfile.TemporaryDirectory(prefix=owned_prefix("pace")) as folder:
             for knob in self.PACE_KNOBS:
                 requests = [
                     SpeechRequest(text, Path(folder) / f"{knob}-{index}.wav", voice, knob=knob)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import paths
 from app.errors import KindredError
 from app.history import Store
+from app.leftovers import remove_leftovers
 from app.library import load_catalogue
 from app.tts import create_engine
 from app.tts.voice_import import empty_trash
@@ -35,8 +36,10 @@ def run(argv: list[str] | None = None) -> int:
         QMessageBox.information(
             None, "Your history was damaged", f"{recovered} Your scripts and sessions are not affected."
         )
-    # Voices removed in Settings last time (kept then for Undo) go for good now.
+    # Voices removed in Settings last time (kept then for Undo) go for good now, and so does what
+    # a Kindred killed mid-work left behind (only what no running Kindred is still writing).
     empty_trash()
+    remove_leftovers()
     # The voice starts on a thread as the window opens (MainWindow), so the window appears at once.
     engine = create_engine()
     window = MainWindow(store, load_catalogue(), engine)

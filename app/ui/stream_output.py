@@ -90,6 +90,7 @@ class _PullDevice(QIODevice):
         self.underruns = 0  # the buffer ran dry mid-sound, or the sink was starved: a glitch
         self.dry = 0  # of which: the feeder had nothing ready
         self.late = 0  # of which: the sink's thread was not let run for longer than its buffer lasts
+        self.late_gaps: list[tuple[int, float]] = []  # (session frame, seconds without a read): the log
         self.waits = 0  # silence while the voice prepares what comes next: not a glitch
         self.waiting = False  # the feeder waits for a sentence the voice has not spoken yet
         self.primed = False  # the feeder has pushed the first block of this source
@@ -114,6 +115,9 @@ class _PullDevice(QIODevice):
             if self.playing and late and not starting:
                 self.underruns += 1  # the sink was not fed for longer than its buffer lasts
                 self.late += 1
+                if len(self.late_gaps) < 100:
+                    frame = self.first_frame + self.delivered // BYTES_PER_FRAME
+                    self.late_gaps.append((frame, now - self.last_read))
             self.last_read = now if self.playing else None
             while self.chunks and len(out) < wanted:
                 chunk = self.chunks.popleft()
