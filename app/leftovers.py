@@ -2,9 +2,10 @@
 
 Every temporary file or folder Kindred makes carries the id of the process that made it:
 `kindred-<kind>-<pid>-…` in the system's temporary folder, `.<target>.kindred-<pid>-….part`
-beside a file being written, `….part-<pid>.wav` in the speech cache. A folder outside the
-temporary and cache folders that holds a partial file is noted in the cache
-(`writing/<pid>-…`) for as long as the write lasts, so that it can be looked into again.
+beside a file being written, `….part-<pid>.wav` in the speech cache. Those places (and every
+folder of the cache) are always looked into; any other folder that holds a partial file (an
+export's, a script's) is noted in the cache (`writing/<pid>-…`) for as long as the write
+lasts, so that it can be looked into again.
 `remove_leftovers()` removes what belongs to processes that no longer run, and nothing else:
 another Kindred's work in progress is left alone.
 """
@@ -42,6 +43,9 @@ def noted_folder(folder: Path) -> Iterator[None]:
     kill mid-way leaves a way back to what it left there."""
     from app import paths
 
+    if _looked_into_anyway(Path(folder), paths.cache_dir()):
+        yield  # the cache's own writes (every speech clip, every sidecar) need no note
+        return
     notes = paths.cache_dir() / "writing"
     note = notes / f"{os.getpid()}-{hashlib.sha256(str(folder).encode()).hexdigest()[:16]}"
     try:
@@ -62,8 +66,9 @@ def remove_leftovers() -> list[Path]:
     from app import paths
 
     removed: list[Path] = []
-    folders = [Path(tempfile.gettempdir()), paths.cache_dir() / "speech", paths.cache_dir() / "renders"]
-    notes = paths.cache_dir() / "writing"
+    cache = paths.cache_dir()
+    folders = [Path(tempfile.gettempdir()), *(entry for entry in _entries(cache) if entry.is_dir())]
+    notes = cache / "writing"
     for note in _entries(notes):
         match = _NOTE.match(note.name)
         if match and not _running(int(match.group(1))):
@@ -82,6 +87,11 @@ def remove_leftovers() -> list[Path]:
                         entry.unlink()
                     removed.append(entry)
     return removed
+
+
+def _looked_into_anyway(folder: Path, cache: Path) -> bool:
+    """The temporary folder and the cache's folders: remove_leftovers reads them every time."""
+    return folder == Path(tempfile.gettempdir()) or folder.parent == cache
 
 
 def _owner(name: str) -> int | None:

@@ -305,11 +305,12 @@ class _Parser:
         take: reported where it is (else every later step that writes the text would crash)."""
         found = False
         for key, value in data.items():
-            half = _half_character(key) or _half_character(value)
+            in_key = _half_character(key)
+            half = in_key or _half_character(value)
             if half is None:
                 continue
             field = where(key)
-            node = field.value_node if _half_character(key) is None else None
+            node = field.value_node if in_key is None else None
             line = first_line + node.start_mark.line if node is not None else field.line
             column = node.start_mark.column + 1 if node is not None else 1
             self.error(

@@ -77,9 +77,8 @@ class _PullDevice(QIODevice):
     takes one lock. A new source (a session, a seek) starts a new `generation`: what an older
     feeder still pushes is dropped, and the position starts again at the new frame."""
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.rate = rate
         self.lock = threading.Lock()
         self.chunks: deque[bytes] = deque()
         self.buffered = 0  # bytes in `chunks`
@@ -181,11 +180,11 @@ class _PullDevice(QIODevice):
             self.ended = last  # with the last block, under the lock: no read in between counts it as a gap
             return True
 
-    def set_waiting(self, waiting: bool, generation: int) -> None:
-        """The feeder waits for the voice (a push ends the wait)."""
+    def wait_for_voice(self, generation: int) -> None:
+        """The feeder waits for the voice (its next push ends the wait)."""
         with self.lock:
             if generation == self.generation:
-                self.waiting = waiting
+                self.waiting = True
 
     def position(self) -> int:
         with self.lock:
@@ -290,7 +289,7 @@ class StreamOutput(QObject):
         self.format.setSampleRate(rate * RATE_FACTOR)
         self.format.setChannelCount(CHANNELS)
         self.format.setSampleFormat(QAudioFormat.SampleFormat.Float)
-        self._device = _PullDevice(rate)
+        self._device = _PullDevice()
         self._device.open(QIODevice.OpenModeFlag.ReadOnly)
         self._thread: QThread | None = None
         self._host: _SinkHost | None = None
@@ -479,7 +478,7 @@ def _feed(
         count = min(BLOCK_FRAMES, source.total_frames - cursor)
         block = source.read(cursor, count)
         if block is None:
-            device.set_waiting(True, generation)
+            device.wait_for_voice(generation)
             stop.wait(RETRY_S)  # the voice has not spoken it yet
             continue
         cursor += count
