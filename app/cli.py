@@ -214,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         remove_leftovers()  # what a killed run of these left behind (nobody's work in progress)
     try:
         status = handlers[args.command](args)
+        if args.command in ("render", "export", "play"):
+            _trim_cache()
         sys.stdout.flush()  # here, where a closed pipe is caught below, not at the interpreter's exit
         return status
     except KindredError as error:
@@ -407,6 +409,17 @@ def _export(args: argparse.Namespace) -> int:
         f"Wrote {result.audio} ({details}) with captions {captions} in {time.perf_counter() - started:.1f} s"
     )
     return EXIT_OK
+
+
+def _trim_cache() -> None:
+    """After a command that fills the cache: keep it under the size set in the window's Settings."""
+    from app import paths
+    from app.history.store import read_setting
+    from app.render.cache_limit import LIMIT_SETTING, limit_bytes, trim_cache
+
+    # The work is done and saved: an unreadable cache folder is doctor's to report, not this.
+    with contextlib.suppress(OSError):
+        trim_cache(paths.cache_dir(), limit_bytes(read_setting(paths.database_path(), LIMIT_SETTING)))
 
 
 def open_window() -> int:

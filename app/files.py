@@ -126,6 +126,38 @@ def move_file_atomically(source: Path, target: Path) -> None:
     _move_into_place(str(source), Path(target))
 
 
+def place_if_absent(source: Path, target: Path) -> bool:
+    """Moves a finished file to `target` unless a file is there already (then `source` is simply
+    removed); True when this one was placed. Two processes making the same cache file converge
+    on the first one, and a file in place never changes under a reader: what was planned from
+    it is what is heard from it."""
+    source, target = Path(source), Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = source
+    try:
+        if os.stat(source).st_dev != os.stat(target.parent).st_dev:
+            # On another disk (the temporary folder is often a RAM disk): copied beside the
+            # target first, under a name leftovers.py knows, so placing it is still one step.
+            fd, name = tempfile.mkstemp(prefix=partial_prefix(target.name), suffix=".part", dir=target.parent)
+            os.close(fd)
+            staged = Path(name)
+            shutil.copyfile(source, staged)
+        try:
+            os.link(staged, target)  # fails, changing nothing, when the target exists
+            return True
+        except FileExistsError:
+            return False
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            os.replace(staged, target)  # a file system without hard links: the last one wins there
+            return True
+    finally:
+        for leftover in {source, staged}:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
+
+
 def _move_into_place(tmp_name: str, path: Path) -> None:
     try:
         os.replace(tmp_name, path)

@@ -391,3 +391,19 @@ def _readable_rows(db: sqlite3.Connection, table: str) -> tuple[list[str], list[
         rows.extend(row[1:] for row in chunk)
         last, step = chunk[-1][0], 1
     return columns, rows, skips == 0
+
+
+def read_setting(database: Path, key: str, default: Any = None) -> Any:
+    """One setting, read without opening the store: for a command that only needs that (the
+    cache's size after a render). Anything in the way (no file yet, busy, damaged) is the default."""
+    try:
+        db = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return default
+    try:
+        row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+    except (sqlite3.Error, ValueError):
+        return default
+    finally:
+        db.close()

@@ -30,13 +30,14 @@ from app.errors import KindredError
 from app.files import atomic_output
 from app.leftovers import owned_prefix
 from app.render.assemble import RenderCancelled
+from app.render.cache_limit import in_use
 from app.render.captions import captions_srt, captions_vtt
 from app.render.encode import SPECS, FormatSpec, encode_command, ffmetadata, tag_items, wav_header_with_tags
 from app.render.ffmpeg import dies_with_parent, ffmpeg_or_raise, ffmpeg_with_encoder, find_ffmpeg
 from app.render.levels import pcm_samples, wav_levels
 from app.render.mix import Background, PeakTracker, mixed_blocks, plan_mix
 from app.render.pcm import wav_header
-from app.render.session import render_session
+from app.render.session import RenderResult, render_session
 from app.render.sounds import decoded_ambience
 from app.script import Script
 from app.tts.engine import DEFAULT_RATE_WPM, SpeechEngine
@@ -147,6 +148,25 @@ def export_session(
         should_cancel=should_cancel,
     )
     check_cancel()
+    with in_use([render.wav_path, render.timeline_path]):  # a trim elsewhere in this process keeps it
+        return _mix_and_encode(request, render, spec, program, origin, target, loop, report, should_cancel)
+
+
+def _mix_and_encode(
+    request: ExportRequest,
+    render: RenderResult,
+    spec: FormatSpec,
+    program: str,
+    origin: str,
+    target: Path,
+    loop: Path | None,
+    report: ProgressCallback,
+    should_cancel: Callable[[], bool] | None,
+) -> ExportResult:
+    def check_cancel() -> None:
+        if should_cancel is not None and should_cancel():
+            raise RenderCancelled()
+
     base = 0.0 if render.from_cache else RENDER_SHARE
     report(base, "Measuring loudness")
     levels = wav_levels(render.wav_path, should_cancel)

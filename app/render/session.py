@@ -12,6 +12,7 @@ from pathlib import Path
 from app import paths
 from app.files import atomic_write_text, ensure_room
 from app.render.assemble import RenderCancelled, assemble_session
+from app.render.cache_limit import in_use, mark_used
 from app.render.estimate import refuse_too_long
 from app.render.pcm import SESSION_RATE, frame_count
 from app.render.sounds import bell_source, decoded_bell, sound_digest
@@ -67,6 +68,7 @@ def render_session(
     wav_path = cache_root / "renders" / f"{key}.wav"
     timeline_path = wav_path.with_suffix(".json")
     if wav_path.exists() and timeline_path.exists():
+        mark_used(wav_path, timeline_path)  # the cache keeps what is used, not what is old
         report(1.0, "Ready")
         return RenderResult(wav_path, timeline_path, json.loads(timeline_path.read_text("utf-8")), True, 0)
 
@@ -88,6 +90,25 @@ def render_session(
             raise RenderCancelled() from cancelled
         bells = {name: future.result() for name, future in decoding.items()}
 
+    # Planned and assembled from the same clips: they are used now (so no other Kindred's trim
+    # takes them while this one assembles) and held for this process's own trims.
+    clips = [cache.path_for(text) for text in dict.fromkeys(sentences)]
+    mark_used(*clips)
+    with in_use(clips):
+        return _assemble(script, cache, bells, length, wav_path, made, report, should_cancel)
+
+
+def _assemble(
+    script: Script,
+    cache: SpeechCache,
+    bells: dict[str, Path],
+    length: float | None,
+    wav_path: Path,
+    made: int,
+    report: ProgressCallback,
+    should_cancel: Callable[[], bool] | None,
+) -> RenderResult:
+    timeline_path = wav_path.with_suffix(".json")
     timeline = plan_timeline(
         script,
         sentence_frames=cache.frames,

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from app.files import move_file_atomically, no_room
+from app.files import no_room, place_if_absent
 from app.leftovers import owned_prefix
+from app.render.cache_limit import mark_used
 from app.render.loudness import level_speech
 from app.render.pcm import SESSION_RATE, frame_count, read_wav, to_session_rate, write_wav
 from app.tts import chosen_voice
@@ -62,8 +63,15 @@ class SpeechCache:
         return self.folder / digest[:2] / f"{digest[2:34]}.wav"
 
     def missing(self, texts: Iterable[str]) -> list[str]:
-        unique = dict.fromkeys(texts)
-        return [text for text in unique if not self.path_for(text).exists()]
+        """Texts not spoken yet; those that are count as used now (the cache keeps them longest)."""
+        missing = []
+        for text in dict.fromkeys(texts):
+            path = self.path_for(text)
+            if path.exists():
+                mark_used(path)
+            else:
+                missing.append(text)
+        return missing
 
     def frames(self, text: str) -> int:
         return frame_count(self.path_for(text))
@@ -99,7 +107,9 @@ class SpeechCache:
 
         def finished(index: int) -> None:
             nonlocal done
-            move_file_atomically(requests[index].out_path, self.path_for(todo[index]))
+            # Another Kindred may have spoken the same sentence meanwhile: the first clip stays,
+            # so every session planned with it is heard with it.
+            place_if_absent(requests[index].out_path, self.path_for(todo[index]))
             done += 1
             if on_progress:
                 on_progress(done, len(todo))

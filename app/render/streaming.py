@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from app.render.cache_limit import hold, release
 from app.render.estimate import SPEECH_MARGIN, sentence_seconds
 from app.render.levels import pcm_samples
 from app.render.mix import Background
@@ -58,6 +60,10 @@ class StreamingSession:
         self._mixed_until = 0  # frames already handed to the player: they never move again
         self._cancel = threading.Event()
         self.error: SpeechError | None = None
+        # Its clips stay in the cache while it lives: a length change or a seek reads them again.
+        held = [self.cache.path_for(text) for text in dict.fromkeys(self._order(script))]
+        hold(held)
+        self._release = weakref.finalize(self, release, held)
         for text in dict.fromkeys(self._order(script)):
             if not self.cache.missing([text]):
                 self._clips[text] = pcm_samples(self.cache.path_for(text))[0]
@@ -113,6 +119,7 @@ class StreamingSession:
         self._cancel.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self._release()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Until every sentence is spoken (tests, export); True when they are."""

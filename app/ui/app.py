@@ -14,6 +14,7 @@ from app.errors import KindredError
 from app.history import Store
 from app.leftovers import remove_leftovers
 from app.library import load_catalogue
+from app.render.cache_limit import LIMIT_SETTING, limit_bytes, trim_soon
 from app.tts import create_engine
 from app.tts.voice_import import empty_trash
 from app.ui.main_window import MainWindow, app_icon
@@ -40,6 +41,7 @@ def run(argv: list[str] | None = None) -> int:
     # a Kindred killed mid-work left behind (only what no running Kindred is still writing).
     empty_trash()
     remove_leftovers()
+    trim_soon(paths.cache_dir(), limit_bytes(store.get_setting(LIMIT_SETTING)))
     # The voice starts on a thread as the window opens (MainWindow), so the window appears at once.
     engine = create_engine()
     window = MainWindow(store, load_catalogue(), engine)

@@ -23,6 +23,7 @@ from app import paths
 from app.errors import KindredError
 from app.history import ListenLog, Store
 from app.library import LibraryEntry
+from app.render.cache_limit import LIMIT_SETTING, limit_bytes, trim_soon
 from app.render.estimate import playable_lengths
 from app.render.mix import Background, slider_to_gain
 from app.render.session import timeline_to_dict
@@ -332,6 +333,8 @@ class PlayerView(QWidget):
         self._current_cue, self._current_section = None, -1
         self.pages.setCurrentIndex(PLAYING_PAGE)
         self.player.load(session, start_ms=resume_ms, autoplay=True)
+        # What the voice is about to add to the cache: the least recently used makes room.
+        trim_soon(paths.cache_dir(), limit_bytes(self.store.get_setting(LIMIT_SETTING)))
         self._on_position(resume_ms)
         self._save_timer.start()
         self._record_start(keep_place is not None)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import paths
 from app.history import Store
+from app.render.cache_limit import LIMIT_SETTING, cache_size, limit_bytes, trim_cache
 from app.render.sounds import ambience_names
 from app.tts import DEFAULT_RATE_WPM, Voice
 from app.ui.timer_view import sound_label
@@ -217,6 +218,22 @@ class SettingsDialog(QDialog):
         self.folder_note.setWordWrap(True)
         self.folder_note.hide()
         form.addRow(self.folder_note)
+        self.cache_combo = QComboBox()
+        for gigabytes in CACHE_CHOICES_GB:
+            self.cache_combo.addItem(_size_label(gigabytes * GIB), gigabytes)
+        labelled(
+            self.cache_combo,
+            "Sound kept for replay",
+            "Sessions and sentences already spoken are kept up to this size, so they play at once; "
+            "the least recently played go first",
+        )
+        self.cache_note = QLabel()
+        self.cache_note.setObjectName("cacheNote")
+        cache_row = QHBoxLayout()
+        cache_row.setSpacing(8)
+        cache_row.addWidget(self.cache_combo)
+        cache_row.addWidget(self.cache_note, 1)
+        form.addRow("Keep up to", cache_row)
 
         layout.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -255,6 +272,11 @@ class SettingsDialog(QDialog):
         _select(self.ambience_combo, get("default_ambience", "script"))
         _select(self.theme_combo, get("theme", "system"))
         self.streaks_check.setChecked(bool(get("show_streaks", True)))
+        limit_gb = limit_bytes(get(LIMIT_SETTING)) / GIB
+        if self.cache_combo.findData(limit_gb) < 0:
+            self.cache_combo.addItem(_size_label(limit_bytes(limit_gb)), limit_gb)  # set elsewhere: kept
+        _select(self.cache_combo, limit_gb)
+        self._show_cache_size()
         self._show_voice_actions()
 
     def _connect(self) -> None:
@@ -276,6 +298,16 @@ class SettingsDialog(QDialog):
         )
         self.streaks_check.toggled.connect(lambda on: self._set("show_streaks", bool(on)))
         self.open_folder_button.clicked.connect(self.open_data_folder)
+        self.cache_combo.currentIndexChanged.connect(lambda _: self._set_cache_limit())
+
+    def _set_cache_limit(self) -> None:
+        gigabytes = self.cache_combo.currentData()
+        self._set(LIMIT_SETTING, gigabytes)
+        trim_cache(paths.cache_dir(), limit_bytes(gigabytes))  # a smaller limit holds from now on
+        self._show_cache_size()
+
+    def _show_cache_size(self) -> None:
+        self.cache_note.setText(f"{_size_label(cache_size(paths.cache_dir()))} used now")
 
     def _set(self, key: str, value: object) -> None:
         self._store.set_setting(key, value)
@@ -373,3 +405,16 @@ class SettingsDialog(QDialog):
 
 def _select(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(max(combo.findData(value), 0))
+
+
+#: What "Keep up to" offers, in gigabytes (the default, 2, among them).
+CACHE_CHOICES_GB = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+GIB = 1024**3
+
+
+def _size_label(size: float) -> str:
+    """Bytes as a person reads them: "350 MB", "2 GB", "1.5 GB"."""
+    if size < GIB:
+        return f"{size / 1024**2:.0f} MB"
+    gigabytes = size / GIB
+    return f"{gigabytes:.0f} GB" if abs(gigabytes - round(gigabytes)) < 0.05 else f"{gigabytes:.1f} GB"

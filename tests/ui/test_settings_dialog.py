@@ -219,3 +219,32 @@ def test_add_a_voice_hands_the_chosen_file_to_the_window(qtbot, store, monkeypat
     assert not dialog.add_voice_button.isEnabled()
     dialog.show_voice_note("Could not add the voice: it is not an ONNX model.", error=True)
     assert dialog.voice_note.objectName() == "errorLabel" and not dialog.voice_note.isHidden()
+
+
+def test_a_smaller_cache_limit_is_stored_and_holds_at_once(qtbot, make_dialog, store):
+    import os
+    import time
+
+    from app import paths
+    from app.render.cache_limit import LIMIT_SETTING, cache_size
+
+    old = paths.cache_dir() / "speech" / "ab" / "old.wav"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    with open(old, "wb") as handle:
+        handle.truncate(700 * 1024**2)  # sparse: 700 MB of sound from long ago, over half a gigabyte
+    os.utime(old, (time.time() - 86400,) * 2)
+    dialog = make_dialog()
+    assert dialog.cache_combo.currentData() == 2.0  # the default
+    assert "700 MB used now" == dialog.cache_note.text()
+    choose(dialog.cache_combo, 0.5)
+    assert store.get_setting(LIMIT_SETTING) == 0.5
+    assert not old.exists() and cache_size(paths.cache_dir()) == 0
+    assert dialog.cache_note.text() == "0 MB used now"
+
+
+def test_a_cache_limit_set_elsewhere_is_shown_as_it_is(qtbot, make_dialog, store):
+    from app.render.cache_limit import LIMIT_SETTING
+
+    store.set_setting(LIMIT_SETTING, 3.0)
+    dialog = make_dialog()
+    assert dialog.cache_combo.currentData() == 3.0 and dialog.cache_combo.currentText() == "3 GB"
