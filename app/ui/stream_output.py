@@ -2,8 +2,9 @@
 device this module feeds.
 
 Measured on PySide6 6.11 through PulseAudio (see STACK_NOTES and benchmarks/bench_ui.py):
-- the sink pulls from a timer of the thread it lives in, so it lives on a thread of its own:
-  on the UI thread a busy window would stop the pulling and the sound would break;
+- the sink pulls through the event loop of the thread it lives in *and* of the thread its
+  device lives in, so both live on a thread of their own: with either on the UI thread, a busy
+  window stops the pulling and the sound breaks (0.5 s of work, 0.5 s without a read);
 - a stream started soon after another one was stopped stays silent for about 2 s, so the sink
   is started once and never stopped while the output lives: a new session or a seek swaps what
   the device hands out, a pause suspends the sink (resuming takes ~50 ms);
@@ -33,7 +34,17 @@ from collections import deque
 from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QIODevice, QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QIODevice,
+    QMetaObject,
+    QObject,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtMultimedia import QAudio, QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
 
 #: What the feeder keeps ready ahead of the speakers.
@@ -230,7 +241,7 @@ class _SinkHost(QObject):
 
     @Slot(QAudioDevice)
     def open(self, output: QAudioDevice) -> None:
-        self.close()
+        self._stop_sink()
         self.sink = QAudioSink(output, self.format, self)
         self.sink.setBufferSize(int(SINK_BUFFER_S * self.format.sampleRate()) * self.format.bytesPerFrame())
         self.sink.setVolume(self.volume)
@@ -256,6 +267,13 @@ class _SinkHost(QObject):
 
     @Slot()
     def close(self) -> None:
+        self._stop_sink()
+        app = QCoreApplication.instance()
+        if app is not None and self.device.thread() == QThread.currentThread():
+            # Only its own thread can give it away: back home, for an output opened later.
+            self.device.moveToThread(app.thread())
+
+    def _stop_sink(self) -> None:
         if self.sink is not None:
             self.sink.stop()
             self.sink.deleteLater()
@@ -410,6 +428,10 @@ class StreamOutput(QObject):
         self._host = _SinkHost(self._device, self.format)
         self._host.volume = self._gain
         self._host.moveToThread(self._thread)
+        # The device too (it goes back when the sink closes): the sink reads it through the
+        # event loop of the device's own thread, so a device left on the UI thread went silent
+        # whenever the window was busy (measured: 0.5 s of work there, 0.5 s without a read).
+        self._device.moveToThread(self._thread)
         self._open.connect(self._host.open)
         self._suspend.connect(self._host.suspend)
         self._resume.connect(self._host.resume)

@@ -80,3 +80,66 @@ def test_a_session_streamed_from_its_timeline_is_heard_as_planned(tmp_path):
     for (start, end), (cue_start, cue_end) in zip(heard, cues, strict=True):
         assert start - offset == pytest.approx(cue_start, abs=0.1)
         assert end - offset == pytest.approx(cue_end, abs=0.1)
+
+
+#: The child: a steady tone; the UI thread is then kept busy for a second (no events), and
+#: the output is closed and opened again on the default device (as when speakers change).
+BUSY_CHILD = textwrap.dedent(
+    """
+    import time
+    import numpy as np
+    from PySide6.QtCore import QCoreApplication
+    from app.ui.stream_output import StreamOutput
+
+    class Tone:
+        total_frames = 22050 * 6
+        def read(self, start, frames):
+            t = np.arange(start, start + frames) / 22050.0
+            return (np.sin(2 * np.pi * 330 * t) * 6000).astype(np.int16)
+
+    def run(seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.005)
+
+    app = QCoreApplication([])
+    output = StreamOutput(22050)
+    output.prepare()
+    run(1.6)  # the first stream of a process is slow to get going
+    output.start(Tone())
+    run(1.0)
+    before = output.position_frames()
+    busy_until = time.monotonic() + 1.0
+    while time.monotonic() < busy_until:
+        pass  # the window at work: no events for a second
+    print("DURING", output.position_frames() - before, flush=True)
+    run(0.5)
+    output._follow_default_output()  # closed and opened again, from where it was
+    moved = output.position_frames()
+    run(1.0)
+    print("AFTER", output.position_frames() - moved, flush=True)
+    while not output.finished():
+        app.processEvents()
+        time.sleep(0.01)
+    time.sleep(0.6)
+    print("LATE", output.underrun_kinds()[1], flush=True)
+    output.close()
+    """
+)
+
+
+def test_a_busy_window_does_not_stop_the_sound_and_a_new_device_takes_over(tmp_path):
+    """The sink reads through its device's thread: with the device on the UI thread, a second
+    of work there was a second without a read (a gap the listener hears)."""
+    played, samples, rate = play_recorded(BUSY_CHILD, SCRIPT, tmp_path, timeout=60)
+    assert played.returncode == 0, played.stderr
+    lines = dict(line.split() for line in played.stdout.splitlines())
+    session_rate = 22050
+    assert int(lines["DURING"]) > 0.8 * session_rate, "the sound stopped while the UI thread was busy"
+    assert int(lines["AFTER"]) > 0.5 * session_rate, "the output did not go on after reopening"
+    assert lines["LATE"] == "0"
+    heard = sound_stretches(samples, rate)
+    # One tone from start to end, except at most the reopening's own short break.
+    before_reopen = heard[0]
+    assert before_reopen[1] - before_reopen[0] > 2.3, heard
