@@ -51,16 +51,20 @@ class SpeechCache:
         self.rate = rate
         self.identity = engine.cache_identity(self.voice)
         self.respellings = own_rules(pronounce)
+        self._paths: dict[str, Path] = {}
 
     def spoken(self, text: str) -> str:
         return respell(text, self.respellings)
 
     def path_for(self, text: str) -> Path:
-        identity = "\0".join(
-            [self.identity, self.voice, str(self.rate), self.spoken(text), str(PROCESSING_VERSION)]
-        )
-        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
-        return self.folder / digest[:2] / f"{digest[2:34]}.wav"
+        path = self._paths.get(text)
+        if path is None:  # each text once: respelling runs every rule over it, on the way to Play
+            identity = "\0".join(
+                [self.identity, self.voice, str(self.rate), self.spoken(text), str(PROCESSING_VERSION)]
+            )
+            digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+            path = self._paths[text] = self.folder / digest[:2] / f"{digest[2:34]}.wav"
+        return path
 
     def missing(self, texts: Iterable[str]) -> list[str]:
         """Texts not spoken yet; those that are count as used now (the cache keeps them longest)."""

@@ -61,10 +61,11 @@ class StreamingSession:
         self._cancel = threading.Event()
         self.error: SpeechError | None = None
         # Its clips stay in the cache while it lives: a length change or a seek reads them again.
-        held = [self.cache.path_for(text) for text in dict.fromkeys(self._order(script))]
+        texts = list(dict.fromkeys(self._order(script)))
+        held = [self.cache.path_for(text) for text in texts]
         hold(held)
         self._release = weakref.finalize(self, release, held)
-        for text in dict.fromkeys(self._order(script)):
+        for text in texts:
             if not self.cache.missing([text]):
                 self._clips[text] = pcm_samples(self.cache.path_for(text))[0]
         self.timeline = plan_timeline(
@@ -80,7 +81,7 @@ class StreamingSession:
         self.exact = True
         self._background = background
         self._source = self._make_source()
-        self._todo = [text for text in dict.fromkeys(self._order(script)) if text not in self._clips]
+        self._todo = [text for text in texts if text not in self._clips]
         self._thread: threading.Thread | None = None
 
     # -- what the player uses -----------------------------------------------------------

@@ -305,9 +305,9 @@ class PlayerView(QWidget):
         self.now = NowPlaying(key, script.meta.title, script, length)
         self.export_button.setEnabled(True)
         self._start_section = start_section
-        self._fill_length_picker(script, length)
         self._choose_ambience(script, ambience)
         self._start_session(resume_ms)
+        self._fill_length_picker(script, length)  # once the sound is on its way
 
     def _start_session(self, resume_ms: int, keep_place: tuple[dict, int] | None = None) -> None:
         """Plays the session at once; its sentences are spoken as it goes (see StreamingSession)."""
@@ -328,11 +328,12 @@ class PlayerView(QWidget):
             resume_ms = section_start_ms(timeline, self._start_section)
         # Only the first start of a session starts at the section; a new length keeps the place.
         self._start_section = None
+        # Sound first: the screen is filled while the output already plays.
+        self.player.load(session, start_ms=resume_ms, autoplay=True)
         self._fill_transcript(timeline)
         self.title_label.setText(self.now.title)
         self._current_cue, self._current_section = None, -1
         self.pages.setCurrentIndex(PLAYING_PAGE)
-        self.player.load(session, start_ms=resume_ms, autoplay=True)
         # What the voice is about to add to the cache: the least recently used makes room.
         trim_soon(paths.cache_dir(), limit_bytes(self.store.get_setting(LIMIT_SETTING)))
         self._on_position(resume_ms)

@@ -55,7 +55,7 @@ BLOCK_FRAMES = 2048
 RETRY_S = 0.02
 #: The sound server's buffer: what is heard follows a seek within this; the feeder's own buffer
 #: (BUFFER_S) is what keeps the sound from running dry.
-SINK_BUFFER_S = 0.15
+SINK_BUFFER_S = 0.1
 #: What the sink is given for each session frame: two frames (the rate doubled) of two float channels.
 RATE_FACTOR = 2
 CHANNELS = 2

@@ -235,7 +235,7 @@ def test_a_smaller_cache_limit_is_stored_and_holds_at_once(qtbot, make_dialog, s
     os.utime(old, (time.time() - 86400,) * 2)
     dialog = make_dialog()
     assert dialog.cache_combo.currentData() == 2.0  # the default
-    assert "700 MB used now" == dialog.cache_note.text()
+    assert dialog.cache_note.text() == "700 MB used now"
     choose(dialog.cache_combo, 0.5)
     assert store.get_setting(LIMIT_SETTING) == 0.5
     assert not old.exists() and cache_size(paths.cache_dir()) == 0
