@@ -265,6 +265,21 @@ def check_library() -> Check:
     return Check("library", True, f"{len(bundled)} bundled meditations, {user} of your own")
 
 
+def check_cache_folder() -> Check:
+    """The cache folder as any folder, and how much sound it keeps against its limit."""
+    from app.history.store import read_setting
+    from app.render.cache_limit import LIMIT_SETTING, cache_size, limit_bytes
+
+    check = check_folder("cache folder", paths.cache_dir())
+    if not check.ok:
+        return check
+    limit = limit_bytes(read_setting(paths.database_path(), LIMIT_SETTING))
+    kept = cache_size(paths.cache_dir())
+    return Check(
+        check.name, True, f"{check.detail}; {kept / 1e6:.0f} MB of sound kept, at most {limit / 1024**3:g} GB"
+    )
+
+
 CHECKS: list[Callable[[], Check]] = [
     check_python,
     check_natural_voice,
@@ -272,7 +287,7 @@ CHECKS: list[Callable[[], Check]] = [
     check_ffmpeg,
     check_audio_output,
     lambda: check_folder("data folder", paths.data_dir()),
-    lambda: check_folder("cache folder", paths.cache_dir()),
+    check_cache_folder,
     # The voice writes there first, and the export stages there: TMPDIR, when it is set.
     lambda: check_folder("temporary folder", Path(tempfile.gettempdir())),
     check_bundled_files,

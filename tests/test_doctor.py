@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import doctor
+from app import doctor, paths
 from app.doctor import Check
 from app.tts import NoVoiceError
 
@@ -330,3 +330,15 @@ def test_installed_from_reads_what_pip_recorded():
     from tests.program import ROOT
 
     assert doctor.installed_from() == str(ROOT)
+
+
+def test_the_cache_folder_says_how_much_sound_it_keeps_and_its_limit(store):
+    from app.render.cache_limit import LIMIT_SETTING
+
+    store.set_setting(LIMIT_SETTING, 5)
+    clip = paths.cache_dir() / "speech" / "ab" / "clip.wav"
+    clip.parent.mkdir(parents=True, exist_ok=True)
+    clip.write_bytes(b"\0" * 3_000_000)
+    check = doctor.check_cache_folder()
+    assert check.ok
+    assert check.detail.endswith("; 3 MB of sound kept, at most 5 GB")
