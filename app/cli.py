@@ -321,6 +321,7 @@ def _render(args: argparse.Namespace) -> int:
 
     # Imported only now: the audio stack takes a second to load, and a mistake above should not wait for it.
     from app.render import render_session
+    from app.render.cache_limit import in_use
     from app.render.export import copy_wav
     from app.tts import create_engine
     from app.tts.engine import DEFAULT_RATE_WPM
@@ -340,7 +341,8 @@ def _render(args: argparse.Namespace) -> int:
             )
     finally:
         bar.finish()  # so that an error starts on a line of its own
-    copy_wav(result.wav_path, output)
+    with in_use([result.wav_path]):  # another Kindred's trim leaves it until it is copied
+        copy_wav(result.wav_path, output)
     length = format_duration(round(result.timeline["length"]))
     source = "from the cache" if result.from_cache else f"in {time.perf_counter() - started:.1f} s"
     print(f"Wrote {output} ({length}, {script.meta.title}) {source}")

@@ -71,7 +71,7 @@ def remove_leftovers() -> list[Path]:
     notes = cache / "writing"
     for note in _entries(notes):
         match = _NOTE.match(note.name)
-        if match and not _running(int(match.group(1))):
+        if match and not process_running(int(match.group(1))):
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 folders.append(Path(note.read_text("utf-8")))
             with contextlib.suppress(OSError):
@@ -79,7 +79,7 @@ def remove_leftovers() -> list[Path]:
     for folder in dict.fromkeys(folders):
         for entry in _entries(folder):
             owner = _owner(entry.name)
-            if owner is not None and not _running(owner):
+            if owner is not None and not process_running(owner):
                 with contextlib.suppress(OSError):
                     if entry.is_dir() and not entry.is_symlink():
                         shutil.rmtree(entry)
@@ -109,7 +109,8 @@ def _entries(folder: Path) -> list[Path]:
         return []
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """Whether process `pid` runs (another user's counts as running: left alone)."""
     if pid == os.getpid():
         return True
     try:

@@ -7,17 +7,21 @@ notes and the notes of writes in progress are small and always kept.
 "Recently used" is the files' modification time: a render found in the cache and a clip
 found there are touched (`mark_used`), so time of use is what orders them, whatever the file
 system does with access times. Never removed:
-- what this process uses now (`in_use`: the session playing, the render being exported);
-- what anything touched in the last RECENT_S: another Kindred (a `kindred play` in a terminal
-  while the window runs) may be about to read it, and a render just made is what its
-  listener is about to hear.
+- what any Kindred uses now (`in_use`: the session playing, the render being exported): this
+  process's own count, and for renders a mark beside the file, `.<name>.kindred-<pid>-inuse.part`,
+  that other processes see (a mark left by a killed one is a leftover: app/leftovers.py);
+- a render made or found in the last RENDER_RECENT_S (the instant between its making and its
+  holder marking it), a clip in the last CLIP_RECENT_S (another Kindred's session may be about
+  to read it: sessions hold their clips in their own process only).
 A removed clip costs the voice speaking it again; a removed render, assembling it again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import threading
 import time
 from collections import Counter
@@ -25,14 +29,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.leftovers import partial_prefix, process_running
+
 #: The setting (in gigabytes) and its default.
 LIMIT_SETTING = "cache_limit_gb"
 DEFAULT_LIMIT_GB = 2.0
 #: The choices a person can make: below this the voice would speak most sessions again.
 MIN_LIMIT_GB = 0.25
 MAX_LIMIT_GB = 1000.0
-#: What was used this recently may be in use by another Kindred: never removed.
-RECENT_S = 120.0
+#: What was used this recently may be about to be read by another Kindred: never removed.
+RENDER_RECENT_S = 2.0
+CLIP_RECENT_S = 120.0
+_MARK_SUFFIX = "inuse.part"
 
 _GIB = 1024**3
 _in_use: Counter[Path] = Counter()
@@ -77,14 +85,22 @@ def in_use(paths: Iterable[Path]) -> Iterator[None]:
 
 def hold(paths: Iterable[Path]) -> None:
     with _in_use_lock:
-        _in_use.update(Path(path) for path in paths)
+        for path in map(Path, paths):
+            if _in_use[path] == 0 and _is_render(path):
+                with contextlib.suppress(OSError):  # unmarked, it is still kept by this process
+                    _mark_of(path).touch()
+            _in_use[path] += 1
 
 
 def release(paths: Iterable[Path]) -> None:
     with _in_use_lock:
-        _in_use.subtract(Path(path) for path in paths)
-        for path in [path for path, count in _in_use.items() if count <= 0]:
-            del _in_use[path]
+        for path in map(Path, paths):
+            _in_use[path] -= 1
+            if _in_use[path] <= 0:
+                del _in_use[path]
+                if _is_render(path):
+                    with contextlib.suppress(OSError):
+                        _mark_of(path).unlink()
 
 
 def cache_size(cache_root: Path) -> int:
@@ -104,7 +120,8 @@ def trim_cache(cache_root: Path, limit: int, now: float | None = None) -> Trimme
         for item in items:
             if total <= limit:
                 break
-            if now - item.last_used < RECENT_S or any(path in held for path in item.paths):
+            recent = RENDER_RECENT_S if item.render else CLIP_RECENT_S
+            if now - item.last_used < recent or any(path in held for path in item.paths) or item.marked():
                 kept_over += 1
                 continue
             gone = item.remove()
@@ -120,6 +137,11 @@ class _Item:
     paths: list[Path]
     size: int
     last_used: float
+    render: bool = False
+
+    def marked(self) -> bool:
+        """Whether a running Kindred has marked this render as in use."""
+        return any(_marked(path) for path in self.paths if _is_render(path))
 
     def remove(self) -> int:
         """Bytes freed; the sidecar goes first, so a render is never found without it."""
@@ -140,7 +162,7 @@ def _items(cache_root: Path) -> list[_Item]:
     for path, size, mtime in _files(cache_root / "renders"):
         if path.suffix not in (".wav", ".json") or path.name.startswith("."):
             continue  # a partial file of a write in progress: leftovers.py deals with those
-        item = renders.setdefault(path.stem, _Item([], 0, 0.0))
+        item = renders.setdefault(path.stem, _Item([], 0, 0.0, render=True))
         item.paths.append(path)
         item.size += size
         item.last_used = max(item.last_used, mtime)
@@ -190,3 +212,22 @@ def trim_soon(cache_root: Path, limit: int) -> None:
 
     _background = threading.Thread(target=trim, name="kindred-cache-trim", daemon=True)
     _background.start()
+
+
+def _is_render(path: Path) -> bool:
+    return path.parent.name == "renders" and path.suffix == ".wav"
+
+
+def _mark_of(path: Path) -> Path:
+    """This process's mark beside a render it uses: a partial-file name, so leftovers.py removes
+    it once this process is gone."""
+    return path.with_name(f"{partial_prefix(path.name)}{_MARK_SUFFIX}")
+
+
+def _marked(path: Path) -> bool:
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.kindred-(\d+)-{re.escape(_MARK_SUFFIX)}$")
+    for mark in path.parent.glob(f".{glob.escape(path.name)}.kindred-*"):
+        found = pattern.match(mark.name)
+        if found and process_running(int(found.group(1))):
+            return True
+    return False

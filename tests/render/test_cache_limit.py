@@ -11,9 +11,10 @@ import pytest
 from app import paths
 from app.render import render_session
 from app.render.cache_limit import (
+    CLIP_RECENT_S,
     DEFAULT_LIMIT_GB,
     LIMIT_SETTING,
-    RECENT_S,
+    RENDER_RECENT_S,
     cache_size,
     in_use,
     limit_bytes,
@@ -78,7 +79,7 @@ def test_under_the_limit_nothing_is_removed(tmp_path):
 
 def test_what_is_in_use_or_just_used_is_kept_even_over_the_limit(tmp_path):
     playing = render_pair(tmp_path, "a" * 32, 5000, hours=100)
-    just_made = put(tmp_path / "speech" / "ab" / "fresh.wav", 3000, hours=(RECENT_S / 2) / HOUR)
+    just_made = put(tmp_path / "speech" / "ab" / "fresh.wav", 3000, hours=(CLIP_RECENT_S / 2) / HOUR)
     other = put(tmp_path / "speech" / "cd" / "other.wav", 3000, hours=10)
     with in_use(playing):
         trimmed = trim_cache(tmp_path, limit=0)
@@ -87,6 +88,47 @@ def test_what_is_in_use_or_just_used_is_kept_even_over_the_limit(tmp_path):
     assert trimmed.over_limit_kept == 2
     trim_cache(tmp_path, limit=0)  # no longer in use: it goes now
     assert not any(path.exists() for path in playing)
+
+
+def test_a_render_another_kindred_uses_is_kept_until_that_kindred_is_gone(tmp_path):
+    pair = render_pair(tmp_path, "a" * 32, 5000, hours=100)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from app.render.cache_limit import hold; "
+            "hold([Path(sys.argv[1])]); print('held', flush=True); time.sleep(60)",
+            str(pair[0]),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert trim_cache(tmp_path, limit=0).over_limit_kept == 1
+        assert all(path.exists() for path in pair)
+    finally:
+        holder.kill()
+        holder.wait()
+    trim_cache(tmp_path, limit=0)  # its mark stays behind, but its process is gone
+    assert not any(path.exists() for path in pair)
+
+
+def test_a_render_made_moments_ago_is_kept_but_not_for_long(tmp_path):
+    fresh = render_pair(tmp_path, "a" * 32, 5000, hours=(RENDER_RECENT_S / 2) / HOUR)
+    trim_cache(tmp_path, limit=0)
+    assert all(path.exists() for path in fresh)
+    trim_cache(tmp_path, limit=0, now=time.time() + RENDER_RECENT_S)
+    assert not any(path.exists() for path in fresh)
+
+
+def test_this_process_marks_a_render_it_uses_and_unmarks_it_after(tmp_path):
+    wav, _ = render_pair(tmp_path, "a" * 32, 5000, hours=100)
+    with in_use([wav]), in_use([wav]):
+        marks = list(wav.parent.glob(f".{wav.name}.kindred-{os.getpid()}-*"))
+        assert len(marks) == 1
+    assert marks[0].exists() is False
 
 
 def test_partial_files_of_writes_in_progress_are_left_alone(tmp_path):
