@@ -1,6 +1,7 @@
 """The history page and the reflection note, over a real log in a private database."""
 
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -15,7 +16,13 @@ from app.ui.note_dialog import NoteDialog
 
 
 def log_listen(log, title="Loving kindness", theme="kindness", heard=600.0, length=600.0, days_ago=0):
-    start = datetime.now().astimezone() - timedelta(days=days_ago, minutes=15)
+    """A listen begun 15 minutes before now, `days_ago` days back; just after midnight, early
+    on that day instead (15 minutes back would be the day before, and the test's days wrong)."""
+    now = datetime.now().astimezone()
+    day = now.date() - timedelta(days=days_ago)
+    start = now - timedelta(days=days_ago, minutes=15)
+    if start.date() != day:
+        start = datetime.combine(day, dt_time(0, 0, 30)).astimezone()
     listen_id = log.start_listen(title.lower().replace(" ", "-"), title, theme, length, now=start)
     log.finish(listen_id, heard)
     return listen_id
