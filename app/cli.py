@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kindred {__version__}")
+    parser.add_argument(
+        "--tray", action="store_true", help="open the window hidden in the tray (how Kindred starts at login)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     commands.add_parser("list", help="list bundled and your own scripts, with their lengths")
@@ -194,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        return _window()
+        return _window(in_tray=args.tray)
     handlers = {
         "list": _list,
         "check": _check,
@@ -429,9 +432,15 @@ def open_window() -> int:
     return _window()
 
 
-def _window() -> int:
+def _window(in_tray: bool = False) -> int:
     """No command: open the window. Qt is loaded here only, never by the other commands."""
     try:
+        from app.ui.single_instance import Reached, raise_open_window
+
+        # Before the window's modules load (a second or two): a second start ends at once.
+        asked = raise_open_window()
+        if asked is Reached.ANSWERED:
+            return EXIT_OK
         from app.ui.app import run
     except ImportError as error:
         print(
@@ -441,7 +450,7 @@ def _window() -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    return run(sys.argv[:1])
+    return run(sys.argv[:1], asked, in_tray=in_tray)
 
 
 def _play(args: argparse.Namespace) -> int:
@@ -454,7 +463,8 @@ def _play(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     try:
         # The one headless command that loads Qt, and only now: the others must stay light.
-        from app.ui.terminal_player import play_in_terminal
+        from app.ui.single_instance import play_in_open_window
+        from app.ui.terminal_player import ambience_for, play_in_terminal
     except ImportError as error:
         print(
             f"Playback is not available here ({error}). Install the system package libpulse0 "
@@ -462,6 +472,19 @@ def _play(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
+    # With Kindred's window open, the window plays it: one player and one history, not two.
+    ambience_for(script, args.ambience)  # an unknown name is refused here too, before anything plays
+    # A file is sent by its absolute path: the window's working folder is its own.
+    name = str(Path(args.script).resolve()) if Path(args.script).is_file() else args.script
+    status = play_in_open_window(name, args.length, args.ambience)
+    if status is not None:
+        if status == EXIT_OK and (args.voice or args.rate):
+            print(
+                "Note: the window speaks with the voice and rate chosen in its Settings; "
+                "--voice and --rate apply when Kindred plays in the terminal.",
+                file=sys.stderr,
+            )
+        return status
     from app.tts import create_engine
     from app.tts.engine import DEFAULT_RATE_WPM
 
@@ -617,33 +640,19 @@ def _listen_log():
 
 
 def _history(args: argparse.Namespace) -> int:
-    from app.history import check_csv_file, csv_listens, export_csv
+    from app.history import csv_listens, export_csv
+    from app.history.csv_io import check_import_file, import_summary
 
     if args.import_file is not None:
         if args.month or args.theme:
             raise KindredError(
                 "--month and --theme choose what to list; an import adds every row of its file."
             )
-        try:
-            check_csv_file(args.import_file)  # every row checked before the database is touched
-        except UnicodeDecodeError:
-            raise KindredError(
-                f"{args.import_file} is not UTF-8 text. Save it as UTF-8 CSV and try again.",
-                "Nothing was imported",
-            ) from None
-        except OSError as error:
-            raise KindredError(
-                f"{args.import_file} could not be read ({error.strerror}).", "Nothing was imported"
-            ) from None
+        check_import_file(args.import_file)  # every row checked before the database is touched
         with _listen_log() as log:
             added, already = log.add_listens(csv_listens(args.import_file))
-        message = f"Imported {added} listen{'s' if added != 1 else ''} from {args.import_file}."
-        if already:
-            message += (
-                f" {already} listen{'s were' if already != 1 else ' was'} already in your history "
-                "and not added again."
-            )
-        print(message)
+        # The History page's Import CSV… says the same (app/ui/history_csv.py).
+        print(import_summary(added, already, args.import_file))
         return EXIT_OK
     with _listen_log() as log:
         listens = log.listens(month=args.month, theme=args.theme, limit=None)

@@ -119,3 +119,8 @@ def bells_dir() -> Path:
 
 def ambience_dir() -> Path:
     return audio_dir() / "ambience"
+
+
+def user_ambience_dir() -> Path:
+    """Background sounds the user added in Settings (already looped and levelled WAVs)."""
+    return data_dir() / "ambience"

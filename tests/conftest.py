@@ -12,6 +12,13 @@ from app.history import ListenLog, Store  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def no_desktop_bus(monkeypatch):
+    """No test talks to the desktop's own session bus (a window playing would really hold off
+    sleep there): the D-Bus tests start a private bus and point their programs at it."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def kindred_home(tmp_path, monkeypatch):
     """Every test gets its own data, cache and music folders (DESIGN.md: KINDRED_HOME)."""
     home = tmp_path / "kindred-home"

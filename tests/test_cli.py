@@ -101,7 +101,7 @@ def test_no_arguments_opens_the_window(monkeypatch):
     import app.ui.app
 
     opened = []
-    monkeypatch.setattr(app.ui.app, "run", lambda argv: opened.append(argv) or 0)
+    monkeypatch.setattr(app.ui.app, "run", lambda argv, asked=None, in_tray=False: opened.append(argv) or 0)
     assert main([]) == 0
     assert opened == [sys.argv[:1]]
 

@@ -5,8 +5,9 @@ set -euo pipefail
 
 RUN_PACKAGES="espeak-ng libespeak-ng1 libpulse0 ffmpeg libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 \
 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0"
-# desktop-file-utils and appstream validate the menu entry and the AppStream metainfo.
-TEST_PACKAGES="pulseaudio pulseaudio-utils xvfb xauth desktop-file-utils appstream"
+# desktop-file-utils and appstream validate the menu entry and the AppStream metainfo;
+# dbus (dbus-daemon) and libglib2.0-bin (gdbus) give the media-controls test a private bus and a client.
+TEST_PACKAGES="pulseaudio pulseaudio-utils xvfb xauth desktop-file-utils appstream dbus libglib2.0-bin"
 
 packages="$RUN_PACKAGES"
 if [ "${1:-run}" = "test" ]; then

@@ -54,9 +54,11 @@ class CsvImportError(KindredError):
     title = "Nothing was imported"
 
     def __init__(self, problems: list[tuple[int, str]], count: int | None = None):
+        #: The first MAX_PROBLEMS problems as (line, message), and how many there are in all.
         self.problems = problems
+        self.count = count if count is not None else len(problems)
         line, message = problems[0]
-        others = (count if count is not None else len(problems)) - 1
+        others = self.count - 1
         more = f" ({others} more problem{'s' if others != 1 else ''})" if others > 0 else ""
         super().__init__(f"line {line}: {message}{more}. Correct the file and import it again.")
 
@@ -170,6 +172,30 @@ def check_csv_file(path: Path) -> int:
     line (the first MAX_PROBLEMS of them), else returns how many listens it holds."""
     with _open(path) as file:
         return sum(1 for _ in _checked(file))
+
+
+def check_import_file(path: Path) -> int:
+    """`check_csv_file`, with a file that cannot be read at all (not UTF-8, missing, not allowed)
+    refused in words as well: how both `kindred history --import` and the window refuse a file."""
+    try:
+        return check_csv_file(path)
+    except UnicodeDecodeError:
+        raise KindredError(
+            f"{path} is not UTF-8 text. Save it as UTF-8 CSV and try again.", "Nothing was imported"
+        ) from None
+    except OSError as error:
+        raise KindredError(f"{path} could not be read ({error.strerror}).", "Nothing was imported") from None
+
+
+def import_summary(added: int, already: int, source: Path) -> str:
+    """What an import says when it is done."""
+    message = f"Imported {added} listen{'s' if added != 1 else ''} from {source}."
+    if already:
+        message += (
+            f" {already} listen{'s were' if already != 1 else ' was'} already in your history "
+            "and not added again."
+        )
+    return message
 
 
 def csv_listens(path: Path) -> Iterator[NewListen]:

@@ -103,7 +103,10 @@ _MAX_SKIPS = 64
 class Store:
     """Thread-safe access to the database; one connection, used under a lock."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, check_first: bool = True):
+        """`check_first=False` opens a second connection to a file this process has already
+        opened and checked (long work on a worker thread, which must not wait on this one's lock
+        nor set the file aside under the first)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -117,7 +120,7 @@ class Store:
                 f"{self.path} is a folder, where Kindred keeps its data file. Move or rename that "
                 "folder, then start Kindred again."
             )
-        if self.path.exists():
+        if check_first and self.path.exists():
             self._check_existing()
         self._open()
         if self.recovered_from is not None and self._saved_rows:

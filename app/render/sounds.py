@@ -1,4 +1,4 @@
-"""The bells and ambience loops in audio/, decoded once to session-rate WAVs in the cache."""
+"""The bells and ambience loops of audio/ and the data folder, decoded once to session-rate WAVs."""
 
 from __future__ import annotations
 
@@ -33,24 +33,31 @@ def bell_names() -> list[str]:
 
 
 def ambience_names() -> list[str]:
-    return _names(paths.ambience_dir())
+    """The bundled loops and the user's own (Settings → Add a sound…), in one sorted list."""
+    return sorted({*_names(paths.ambience_dir()), *user_ambience_names()})
 
 
-def _source(folder: Path, name: str, kind: str) -> Path:
-    for suffix in SOUND_SUFFIXES:
-        candidate = folder / f"{name}{suffix}"
-        if candidate.is_file():
-            return candidate
-    known = ", ".join(_names(folder)) or "none installed"
+def user_ambience_names() -> list[str]:
+    return _names(paths.user_ambience_dir())
+
+
+def _source(folders: list[Path], name: str, kind: str) -> Path:
+    for folder in folders:
+        for suffix in SOUND_SUFFIXES:
+            candidate = folder / f"{name}{suffix}"
+            if candidate.is_file():
+                return candidate
+    known = ", ".join(sorted({n for folder in folders for n in _names(folder)})) or "none installed"
     raise UnknownSound(f"There is no {kind} called “{name}”. Available: {known}.")
 
 
 def bell_source(name: str | None) -> Path:
-    return _source(paths.bells_dir(), name or DEFAULT_BELL, "bell")
+    return _source([paths.bells_dir()], name or DEFAULT_BELL, "bell")
 
 
 def ambience_source(name: str) -> Path:
-    return _source(paths.ambience_dir(), name, "ambience")
+    # Bundled first: an imported sound never takes a bundled name, and this keeps it so.
+    return _source([paths.ambience_dir(), paths.user_ambience_dir()], name, "ambience")
 
 
 def sound_digest(source: Path) -> str:

@@ -15,17 +15,25 @@ from app.history import Store
 from app.leftovers import remove_leftovers
 from app.library import load_catalogue
 from app.render.cache_limit import LIMIT_SETTING, limit_bytes, trim_soon
+from app.render.sound_import import empty_trash as empty_sound_trash
 from app.tts import create_engine
 from app.tts.voice_import import empty_trash
 from app.ui.main_window import MainWindow, app_icon
+from app.ui.single_instance import Reached, become_the_instance
 from app.ui.theme import apply_theme
+from app.ui.window_requests import answer_request
 
 
-def run(argv: list[str] | None = None) -> int:
+def run(argv: list[str] | None = None, asked: Reached | None = None, in_tray: bool = False) -> int:
+    """`asked`: what single_instance.raise_open_window found, when the caller asked already."""
     app = QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Kindred")
     app.setDesktopFileName(paths.APP_ID)  # the .desktop file install-desktop writes
     app.setWindowIcon(app_icon())
+    # Before the database is opened: a second start of this home hands over to the open window.
+    instance = become_the_instance(app, asked)
+    if instance is None:
+        return 0
     try:
         store = Store(paths.database_path())
     except KindredError as error:
@@ -37,15 +45,19 @@ def run(argv: list[str] | None = None) -> int:
         QMessageBox.information(
             None, "Your history was damaged", f"{recovered} Your scripts and sessions are not affected."
         )
-    # Voices removed in Settings last time (kept then for Undo) go for good now, and so does what
-    # a Kindred killed mid-work left behind (only what no running Kindred is still writing).
+    # Voices and sounds removed in Settings last time (kept then for Undo) go for good now, and so
+    # does what a Kindred killed mid-work left behind (only what no running Kindred is still writing).
     empty_trash()
+    empty_sound_trash()
     remove_leftovers()
     trim_soon(paths.cache_dir(), limit_bytes(store.get_setting(LIMIT_SETTING)))
     # The voice starts on a thread as the window opens (MainWindow), so the window appears at once.
     engine = create_engine()
     window = MainWindow(store, load_catalogue(), engine)
-    window.show()
+    instance.serve(lambda request: answer_request(window, request))
+    # Started at login (`--tray`): only the tray icon, unless there is no tray to come back from.
+    if not (in_tray and window.tray is not None):
+        window.show()
     # What exists now lives as long as the window: out of the garbage collector's full passes,
     # which otherwise hold every thread (the sound's too) for ~40 ms or more each time.
     gc.freeze()
@@ -53,6 +65,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
+        instance.close()
         engine.close()
         store.close()
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.history import DayPractice, Listen, ListenLog, Store, minutes_per_week, practice_days, statistics
+from app.ui.history_csv import HistoryCsvButtons
 from app.ui.library_model import theme_label
 from app.ui.listen_dialog import ListenDialog, aware_start
 from app.ui.widgets import labelled
@@ -138,7 +139,13 @@ class HistoryView(QWidget):
         outer.setSpacing(14)
         heading = QLabel("History")
         heading.setObjectName("pageHeading")
-        outer.addWidget(heading)
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(heading)
+        heading_row.addStretch(1)
+        self.csv = HistoryCsvButtons(store.path)
+        self.csv.imported.connect(self.refresh)
+        heading_row.addWidget(self.csv)
+        outer.addLayout(heading_row)
 
         cards = QHBoxLayout()
         cards.setSpacing(12)
@@ -287,7 +294,20 @@ class HistoryView(QWidget):
             self.chart.addAxis(self._values, Qt.AlignmentFlag.AlignLeft)
             series.attachAxis(self._categories)
             series.attachAxis(self._values)
-        self._bars.setColor(self.palette().highlight().color())
+        self._style_chart()
+        if self._bars.count():
+            self._bars.remove(0, self._bars.count())
+        for _monday, minutes in weeks:
+            self._bars.append(round(minutes, 1))
+        # Day/month: twelve labels must fit under the bars without being cut.
+        self._categories.setCategories([f"{monday.day}/{monday.month}" for monday, _m in weeks])
+        self._values.setRange(0, max(10.0, max((m for _d, m in weeks), default=0) * 1.15))
+        self._values.applyNiceNumbers()  # ticks at 0, 5, 10… rather than 0, 4.6, 9.2…
+
+    def _style_chart(self) -> None:
+        accent = self.palette().highlight().color()
+        self._bars.setColor(accent)
+        self._bars.setBorderColor(accent)  # the chart theme's own is white: a glaring outline in dark
         # The chart's own theme is light: text and lines follow the palette, or dark mode hides them.
         text = self.palette().windowText().color()
         lines = self.palette().mid().color()
@@ -297,14 +317,14 @@ class HistoryView(QWidget):
             axis.setLabelsColor(text)
             axis.setGridLineColor(lines)
             axis.setLinePenColor(lines)
-        if self._bars.count():
-            self._bars.remove(0, self._bars.count())
-        for _monday, minutes in weeks:
-            self._bars.append(round(minutes, 1))
-        # Day/month: twelve labels must fit under the bars without being cut.
-        self._categories.setCategories([f"{monday.day}/{monday.month}" for monday, _m in weeks])
-        self._values.setRange(0, max(10.0, max((m for _d, m in weeks), default=0) * 1.15))
-        self._values.applyNiceNumbers()  # ticks at 0, 5, 10… rather than 0, 4.6, 9.2…
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        # The chart paints with colours given to it, not the palette: a switch between light and
+        # dark (the desktop's, with the setting on "Follow system") must hand it the new ones.
+        restyled = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.StyleChange)
+        if event.type() in restyled and hasattr(self, "_bars"):  # not before the chart is built
+            self._style_chart()
+        super().changeEvent(event)
 
     def _fill_filters(self, practice) -> None:
         month, theme = self.month_filter.currentData(), self.theme_filter.currentData()

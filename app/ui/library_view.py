@@ -685,6 +685,11 @@ class LibraryView(QWidget):
         """Select a script by slug; False when the filters hide it."""
         return self._select_slug(entry.slug)
 
+    def show_slug(self, slug: str) -> bool:
+        """Select the script `slug` whatever the filters were; False when it is not in the library."""
+        self.clear_filters()
+        return self._select_slug(slug)
+
     def set_favourite(self, entry: LibraryEntry, favourite: bool) -> None:
         self._store.set_favourite(entry.slug, favourite)
         self._model.set_favourite(entry.slug, favourite)

@@ -41,14 +41,17 @@ from app.tts.voice_import import TrashedVoice, import_voice, remove_voice, resto
 from app.ui.editor_page import EditorPage, paragraph_script
 from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export_dialog
 from app.ui.history_view import HistoryView
+from app.ui.inhibit import SleepInhibitor
 from app.ui.library_view import LibraryView
+from app.ui.mpris import publish_media_controls
 from app.ui.note_dialog import NoteDialog
 from app.ui.player_view import PlayerView, preferred_ambience
 from app.ui.pool_task import CallTask
 from app.ui.reading_dialogs import about_dialog
+from app.ui.reminder_notifier import DailyReminder
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.stream_player import SKIP_MS, StreamPlayer
-from app.ui.theme import apply_theme
+from app.ui.theme import SystemSchemeFollower, apply_theme
 from app.ui.timer_view import TimerView
 from app.ui.widgets import button
 
@@ -85,6 +88,10 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.setWindowTitle("Kindred")
         self.setWindowIcon(app_icon())
+        # "Follow system" follows a switch of the desktop's light/dark while Kindred runs.
+        self.scheme_follower = SystemSchemeFollower(
+            QApplication.instance(), lambda: str(store.get_setting("theme", "system")), self
+        )
         self.player = StreamPlayer(self)
         self.preview_player = StreamPlayer(self)
         # The sound server's first stream in a process takes up to a second to start: now,
@@ -160,6 +167,15 @@ class MainWindow(QMainWindow):
 
         self._install_shortcuts()
         self._build_tray()
+        # While a session plays the computer neither suspends nor blanks; given back at pause, end, quit.
+        self.sleep_inhibitor = SleepInhibitor(parent=self)
+        self.player.playingChanged.connect(self.sleep_inhibitor.follow)
+        # The daily reminder (Settings), checked while the window is open or in the tray.
+        self.reminder = DailyReminder(store, self.log, self)
+        self.reminder.openRequested.connect(self.open_on_session)
+        self.reminder.start()
+        # Media keys and the desktop's player controls (MPRIS); None without a session bus.
+        self.media_controls = publish_media_controls(self, self.player, self.player_view, self.quit)
         self._restore_geometry()
         if not self.player.has_audio_device():
             self._on_audio_device(True)
@@ -302,9 +318,15 @@ class MainWindow(QMainWindow):
         dialog.addVoiceRequested.connect(lambda path: self.add_voice(dialog, path))
         dialog.removeVoiceRequested.connect(lambda voice: self.remove_voice(dialog, voice))
         dialog.undoRemoveRequested.connect(lambda: self.undo_remove_voice(dialog))
+        dialog.soundsChanged.connect(self.refresh_ambience_choices)
         self.settings_dialog = dialog
         dialog.exec()
         self.settings_dialog = None
+
+    def refresh_ambience_choices(self) -> None:
+        """A background sound was added or removed in Settings: the player and timer offer what is there."""
+        self.player_view.refresh_ambience_choices()
+        self.timer_view.refresh_ambience_choices()
 
     # -- voices -------------------------------------------------------------------------
 
@@ -516,6 +538,29 @@ class MainWindow(QMainWindow):
             self.raise_()
             self.activateWindow()
 
+    def bring_to_front(self) -> None:
+        """Kindred started again: the window comes back from the tray or the taskbar, in front."""
+        if self.isMinimized():
+            # Only the minimized flag goes: a maximized window comes back maximized, not shrunk.
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def play_from_command_line(self, key: str, script: Script, length: float | None, ambience: str) -> None:
+        """`kindred play` while the window is open: from the start (as in the terminal), in front."""
+        self._editor_key = None
+        self.show_page(1)
+        self.player_view.open_script(key, script, length, ambience=ambience)
+        self.bring_to_front()
+
+    def open_on_session(self, slug: str | None) -> None:
+        """The reminder was answered: the window, in front, on the last session played (if any)."""
+        self.show_page(0)
+        if slug is not None:
+            self.library.show_slug(slug)
+        self.bring_to_front()
+
     def quit_without_questions(self) -> None:
         """The system ends Kindred (logout, SIGTERM, Ctrl+C in its terminal): nobody is there to
         answer a question, so unsaved text goes to the drafts, offered back at the next start."""
@@ -548,6 +593,8 @@ class MainWindow(QMainWindow):
         self.player_view.save_position()
         self.player_view.end_listen()
         self.player.close()
+        self.sleep_inhibitor.release()
+        self.reminder.stop()
         self.preview_player.close()
         # An export still running stops (leaving nothing behind) before the window goes.
         exports = [d for d in (self.export_dialog, self.player_view.export_dialog) if d is not None]

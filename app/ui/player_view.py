@@ -28,16 +28,18 @@ from app.render.estimate import playable_lengths
 from app.render.mix import Background, slider_to_gain
 from app.render.session import timeline_to_dict
 from app.render.sidecar import cue_index_at, cue_is_speaking, section_index_at
-from app.render.sounds import ambience_names, decoded_ambience
+from app.render.sounds import decoded_ambience
 from app.render.streaming import StreamingSession
 from app.render.timeline import Timeline
 from app.script import Script, format_duration
 from app.tts import SpeechEngine
 from app.tts.engine import DEFAULT_RATE_WPM
+from app.ui.ambience_choice import fill_ambience_combo
 from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export_dialog
 from app.ui.listen_recorder import ListenRecorder
 from app.ui.stream_player import SKIP_MS, StreamPlayer
 from app.ui.terminal_player import format_clock as clock
+from app.ui.timer_view import sound_label
 from app.ui.widgets import button, labelled
 
 #: How often the place in a session is saved while playing, so a crash loses little.
@@ -46,6 +48,8 @@ SAVE_EVERY_MS = 5_000
 PLAYING_PAGE, COMPLETE_PAGE, PROBLEM_PAGE = 0, 1, 2
 #: With less than this share left a session counts as finished: there is nothing to resume.
 NEARLY_DONE_SHARE = 0.1
+#: The background combo's first item, before the sounds.
+PLAYER_AMBIENCE_FIXED = (("No background", None),)
 
 
 @dataclass
@@ -229,9 +233,7 @@ class PlayerView(QWidget):
         self.volume.setMaximumWidth(140)
         self.volume.valueChanged.connect(self._on_volume)
         self.ambience = labelled(QComboBox(), "Background sound", "A sound under the voice, or none")
-        self.ambience.addItem("No background", None)
-        for name in ambience_names():
-            self.ambience.addItem(name.replace("-", " ").capitalize(), name)
+        fill_ambience_combo(self.ambience, PLAYER_AMBIENCE_FIXED, sound_label)
         self.ambience.activated.connect(self._on_ambience_picked)
         self.ambience_volume = labelled(
             QSlider(Qt.Orientation.Horizontal), "Background volume", "Background volume"
@@ -417,6 +419,12 @@ class PlayerView(QWidget):
             ambience = None
         index = self.ambience.findData(ambience)
         self.ambience.setCurrentIndex(index if index >= 0 else 0)
+
+    def refresh_ambience_choices(self) -> None:
+        """After a sound was added or removed in Settings; the one playing stays, even if removed."""
+        fill_ambience_combo(
+            self.ambience, PLAYER_AMBIENCE_FIXED, sound_label, keep=self.ambience.currentData()
+        )
 
     def _on_ambience_picked(self, index: int) -> None:
         self._apply_background()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,8 +31,12 @@ from PySide6.QtWidgets import (
 from app import paths
 from app.history import Store
 from app.render.cache_limit import LIMIT_SETTING, cache_size, limit_bytes, trim_cache
-from app.render.sounds import ambience_names
+from app.render.sound_import import AddedSound, TrashedSound, import_sound, remove_sound, restore_sound
+from app.render.sounds import user_ambience_names
 from app.tts import DEFAULT_RATE_WPM, Voice
+from app.ui.ambience_choice import fill_ambience_combo
+from app.ui.pool_task import CallTask
+from app.ui.reminder_settings import ReminderSection
 from app.ui.timer_view import sound_label
 from app.ui.widgets import labelled
 
@@ -40,6 +44,12 @@ MIN_RATE = 80
 MAX_RATE = 220
 DEFAULT_LENGTHS = (5, 10, 15, 20, 30)  # minutes
 THEMES = (("Follow system", "system"), ("Light", "light"), ("Dark", "dark"))
+#: The background combo's first items, before the sounds.
+AMBIENCE_FIXED = (("The script's own", "script"), ("None", "none"))
+#: What "Add a sound…" offers first: the formats people have; "All files" for the rest.
+SOUND_FILTER = (
+    "Sound files (*.mp3 *.flac *.ogg *.oga *.opus *.wav *.m4a *.aac *.aiff *.aif *.wma *.webm);;All files (*)"
+)
 
 
 def voice_label(voice: Voice) -> str:
@@ -61,6 +71,7 @@ class SettingsDialog(QDialog):
     addVoiceRequested = Signal(str)  # the chosen .onnx file
     removeVoiceRequested = Signal(str)  # voice id
     undoRemoveRequested = Signal()
+    soundsChanged = Signal()  # a background sound was added, removed or brought back
 
     def __init__(
         self,
@@ -79,6 +90,8 @@ class SettingsDialog(QDialog):
         self._default_voice = default_voice
         #: The voices the user added, the only ones that can be removed.
         self._own_voices: set[str] = set(own_voices or ())
+        self._sound_task: CallTask | None = None  # kept: its signals die with it
+        self._removed_sound: TrashedSound | None = None
         self._build()
         self._restore()
         self._connect()
@@ -182,14 +195,12 @@ class SettingsDialog(QDialog):
         )
         form.addRow("Default length", self.length_combo)
         self.ambience_combo = QComboBox()
-        self.ambience_combo.addItem("The script's own", "script")
-        self.ambience_combo.addItem("None", "none")
-        for name in ambience_names():
-            self.ambience_combo.addItem(sound_label(name), name)
+        fill_ambience_combo(self.ambience_combo, AMBIENCE_FIXED, sound_label)
         labelled(
             self.ambience_combo, "Default background sound", "The sound under the voice when a session starts"
         )
         form.addRow("Background sound", self.ambience_combo)
+        self._build_sound_actions(form)
 
         form.addRow(self._heading("Appearance"))
         self.theme_combo = QComboBox()
@@ -200,6 +211,9 @@ class SettingsDialog(QDialog):
         self.streaks_check = QCheckBox("Show streaks")
         labelled(self.streaks_check, "Show streaks", "Show how many days in a row you have practised")
         form.addRow("", self.streaks_check)
+
+        self.reminder_section = ReminderSection(self._store, self._set, self)
+        self.reminder_section.add_rows(form, self._heading("Daily reminder"))
 
         form.addRow(self._heading("Your data"))
         self.data_path = QLineEdit(str(paths.data_dir()))
@@ -242,6 +256,31 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
+    def _build_sound_actions(self, form: QFormLayout) -> None:
+        self.add_sound_button = QPushButton("Add a sound…")
+        labelled(
+            self.add_sound_button,
+            "Add a sound",
+            "Add your own background sound from an audio file; it is made into a quiet, seamless loop",
+        )
+        self.remove_sound_button = QPushButton("Remove this sound")
+        labelled(self.remove_sound_button, "Remove this sound", "Remove a sound you added (you can undo it)")
+        self.undo_sound_button = QPushButton("Undo")
+        labelled(self.undo_sound_button, "Undo remove sound", "Bring the removed sound back")
+        self.undo_sound_button.hide()
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(self.add_sound_button)
+        row.addWidget(self.remove_sound_button)
+        row.addWidget(self.undo_sound_button)
+        row.addStretch(1)
+        form.addRow("", row)
+        self.sound_note = QLabel()
+        self.sound_note.setObjectName("voiceNote")
+        self.sound_note.setWordWrap(True)
+        self.sound_note.hide()
+        form.addRow("", self.sound_note)
+
     def _heading(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("paneHeading")
@@ -278,6 +317,7 @@ class SettingsDialog(QDialog):
         _select(self.cache_combo, limit_gb)
         self._show_cache_size()
         self._show_voice_actions()
+        self._show_sound_actions()
 
     def _connect(self) -> None:
         self.voice_combo.currentIndexChanged.connect(self._on_voice)
@@ -293,6 +333,10 @@ class SettingsDialog(QDialog):
         self.ambience_combo.currentIndexChanged.connect(
             lambda _: self._set("default_ambience", self.ambience_combo.currentData())
         )
+        self.ambience_combo.currentIndexChanged.connect(lambda _: self._show_sound_actions())
+        self.add_sound_button.clicked.connect(self.choose_sound_file)
+        self.remove_sound_button.clicked.connect(self.remove_selected_sound)
+        self.undo_sound_button.clicked.connect(self.undo_remove_sound)
         self.theme_combo.currentIndexChanged.connect(
             lambda _: self._set("theme", self.theme_combo.currentData())
         )
@@ -401,6 +445,94 @@ class SettingsDialog(QDialog):
                 "copy it into your file manager."
             )
             self.folder_note.show()
+
+    # -- background sounds of one's own --------------------------------------------------
+
+    def choose_sound_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Add a background sound", str(Path.home()), SOUND_FILTER)
+        if path:
+            self.add_sound(Path(path))
+
+    def add_sound(self, path: Path) -> None:
+        """Decodes, loops and levels the file on a pool thread: a long file takes a second or two."""
+        self.add_sound_button.setEnabled(False)
+        self.add_sound_button.setText("Adding the sound…")
+        self.show_sound_note(f"Making a seamless loop of {path.name}…")
+        task = CallTask(lambda: import_sound(path), "Could not add the sound")
+        task.finished.connect(self._sound_added)
+        task.failed.connect(self._sound_failed)
+        self._sound_task = task
+        task.start_on(QThreadPool.globalInstance())
+
+    def _sound_added(self, sound: AddedSound) -> None:
+        self._sound_done()
+        self._refill_sounds(select=sound.name)
+        self.show_sound_note(
+            f"Added “{sound_label(sound.name)}”, a {sound.seconds:.0f}-second loop; it is now the "
+            f"default background, and the player and timer offer it. Scripts name it ambience: {sound.name}"
+        )
+        self.soundsChanged.emit()
+
+    def _sound_failed(self, title: str, explanation: str) -> None:
+        self._sound_done()
+        self.show_sound_note(f"{title}: {explanation}", error=True)
+
+    def _sound_done(self) -> None:
+        self.add_sound_button.setEnabled(True)
+        self.add_sound_button.setText("Add a sound…")
+        self._sound_task = None
+
+    def remove_selected_sound(self) -> None:
+        name = self.ambience_combo.currentData()
+        if name not in user_ambience_names():
+            return
+        try:
+            self._removed_sound = remove_sound(name)
+        except OSError as error:
+            self.show_sound_note(f"The sound could not be removed ({error.strerror or error}).", error=True)
+            return
+        self._refill_sounds()  # the removed sound was the one chosen: the script's own is, now
+        self.show_sound_note(f"Removed “{sound_label(name)}”.", undo=True)
+        self.soundsChanged.emit()
+
+    def undo_remove_sound(self) -> None:
+        if self._removed_sound is None:
+            return
+        try:
+            name = restore_sound(self._removed_sound)
+        except OSError as error:
+            self.show_sound_note(
+                f"The sound could not be brought back ({error.strerror or error}).", error=True
+            )
+            return
+        self._removed_sound = None
+        self._refill_sounds(select=name)  # it was the default when removed, so it is again
+        self.show_sound_note(f"“{sound_label(name)}” is back.")
+        self.soundsChanged.emit()
+
+    def _refill_sounds(self, select: str | None = None) -> None:
+        """The combo after a sound came or went; `select` is chosen when given. A choice that
+        changed (to `select`, or away from a removed sound) is stored and announced as any other."""
+        before = self.ambience_combo.currentData()
+        fill_ambience_combo(self.ambience_combo, AMBIENCE_FIXED, sound_label)
+        if select is not None:
+            self.ambience_combo.blockSignals(True)
+            self.ambience_combo.setCurrentIndex(max(self.ambience_combo.findData(select), 0))
+            self.ambience_combo.blockSignals(False)
+        if self.ambience_combo.currentData() != before:
+            self._set("default_ambience", self.ambience_combo.currentData())
+        self._show_sound_actions()
+
+    def _show_sound_actions(self) -> None:
+        self.remove_sound_button.setEnabled(self.ambience_combo.currentData() in user_ambience_names())
+
+    def show_sound_note(self, text: str, undo: bool = False, error: bool = False) -> None:
+        self.sound_note.setText(text)
+        self.sound_note.setObjectName("errorLabel" if error else "voiceNote")
+        self.sound_note.style().unpolish(self.sound_note)
+        self.sound_note.style().polish(self.sound_note)
+        self.sound_note.setVisible(bool(text))
+        self.undo_sound_button.setVisible(undo)
 
 
 def _select(combo: QComboBox, value: object) -> None:

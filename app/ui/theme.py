@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -20,11 +22,13 @@ DARK = {
 }  # fmt: skip
 
 
-def resolved_scheme(preference: str) -> str:
+def resolved_scheme(preference: str, system: Qt.ColorScheme | None = None) -> str:
+    """"light" or "dark"; for "system", the desktop's scheme (`system`, else asked of Qt)."""
     if preference in ("light", "dark"):
         return preference
-    hints = QGuiApplication.styleHints()
-    return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
+    if system is None:
+        system = QGuiApplication.styleHints().colorScheme()
+    return "dark" if system == Qt.ColorScheme.Dark else "light"
 
 
 def stylesheet(scheme: str) -> str:
@@ -36,8 +40,8 @@ def stylesheet(scheme: str) -> str:
     return text.replace("@RESOURCES@", paths.resources_dir().as_posix())
 
 
-def apply_theme(app: QApplication, preference: str) -> str:
-    scheme = resolved_scheme(preference)
+def apply_theme(app: QApplication, preference: str, system: Qt.ColorScheme | None = None) -> str:
+    scheme = resolved_scheme(preference, system)
     colours = DARK if scheme == "dark" else LIGHT
     # Painted widgets (charts, the practice calendar) take their colours from the palette.
     palette = app.palette()
@@ -53,3 +57,21 @@ def apply_theme(app: QApplication, preference: str) -> str:
     app.setPalette(palette)
     app.setStyleSheet(stylesheet(scheme))
     return scheme
+
+
+class SystemSchemeFollower(QObject):
+    """While the theme setting is "system", a live switch of the desktop between light and dark
+    restyles the app at once (Qt only reports it; nothing restyles by itself)."""
+
+    def __init__(self, app: QApplication, preference: Callable[[], str], parent: QObject | None = None):
+        super().__init__(parent)
+        self.app = app
+        #: The theme setting as it is now: the person may have chosen light or dark since.
+        self.preference = preference
+        app.styleHints().colorSchemeChanged.connect(self.follow)
+
+    def follow(self, system: Qt.ColorScheme) -> None:
+        if self.preference() == "system":
+            # The scheme the signal brings rather than styleHints().colorScheme(), which stays
+            # Unknown on a platform without a theme plugin (offscreen) whatever is announced.
+            apply_theme(self.app, "system", system)

@@ -36,14 +36,17 @@ from app.library.timer import (
     make_timer_script,
 )
 from app.render.pcm import SESSION_RATE, frame_count
-from app.render.sounds import ambience_names, bell_names, decoded_bell
+from app.render.sounds import bell_names, decoded_bell
 from app.script import Bell, Pause, Script
+from app.ui.ambience_choice import fill_ambience_combo
 from app.ui.widgets import labelled
 
 PRESET_MINUTES = (5, 10, 15, 20, 30, 45, 60)
 MAX_MINUTES = 180  # the script format's longest session (3 h)
 DEFAULT_MINUTES = 20
 DEFAULT_INTERVAL_MINUTES = 5
+#: The background combo's first item, before the sounds.
+TIMER_AMBIENCE_FIXED = (("None", None),)
 
 
 def bell_durations(cache_root: Path | None = None) -> dict[str, float]:
@@ -195,9 +198,7 @@ class TimerView(QWidget):
 
         form.addRow(self._heading("Background"))
         self.ambience = QComboBox()
-        self.ambience.addItem("None", None)
-        for name in ambience_names():
-            self.ambience.addItem(sound_label(name), name)
+        fill_ambience_combo(self.ambience, TIMER_AMBIENCE_FIXED, sound_label)
         labelled(self.ambience, "Background sound", "A soft sound looped under the silence, or none")
         form.addRow("Sound", self.ambience)
 
@@ -345,6 +346,13 @@ class TimerView(QWidget):
 
     def interval_seconds(self) -> int | None:
         return self.interval_spin.value() * 60 if self.interval_check.isChecked() else None
+
+    def refresh_ambience_choices(self) -> None:
+        """After a sound was added or removed in Settings: a removed choice falls back to none."""
+        before = self.ambience.currentData()
+        fill_ambience_combo(self.ambience, TIMER_AMBIENCE_FIXED, sound_label)
+        if self.ambience.currentData() != before:
+            self._on_choice()
 
     def selected_ambience(self) -> str | None:
         return self.ambience.currentData()
