@@ -113,6 +113,11 @@ def notice_path() -> Path:
     return bundled_dir() / "NOTICE"
 
 
+def license_path() -> Path:
+    """The full text of the GNU General Public License, version 3: Kindred's licence."""
+    return bundled_dir() / "LICENSE"
+
+
 def bells_dir() -> Path:
     return audio_dir() / "bells"
 

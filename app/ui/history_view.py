@@ -61,10 +61,15 @@ class StatCard(QFrame):
 
 
 class Heatmap(QWidget):
-    """A calendar of practice days: one column per week, Monday at the top; deeper colour, more minutes."""
+    """A calendar of practice days: one column per week, Monday at the top; deeper colour, more minutes.
+
+    Weekday names run down the left and month names along the top, so a square can be read as a day.
+    """
 
     CELL = 14
     GAP = 3
+    #: Every other weekday is named (Mon, Wed, Fri, Sun): seven names would crowd 14-pixel rows.
+    WEEKDAY_NAMES = {0: "Mon", 2: "Wed", 4: "Fri", 6: "Sun"}
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -81,9 +86,30 @@ class Heatmap(QWidget):
         self.updateGeometry()
         self.update()
 
+    def month_labels(self) -> list[tuple[int, str]]:
+        """(column, month name) over the first week that begins in each month, as calendars do."""
+        labels: list[tuple[int, str]] = []
+        for column, monday in enumerate(day.day for day in self.days[::7]):
+            if column == 0 or monday.day <= 7:  # the week holding the month's first Monday
+                labels.append((column, monday.strftime("%b")))
+        # The first column's month only when it has room before the next name: they would overlap.
+        if len(labels) > 1 and labels[1][0] - labels[0][0] < 3:
+            labels.pop(0)
+        return labels
+
+    def _margins(self) -> tuple[int, int]:
+        """The room the labels take: left for the weekdays, top for the months."""
+        metrics = self.fontMetrics()
+        left = max(metrics.horizontalAdvance(name) for name in self.WEEKDAY_NAMES.values()) + 6
+        return left, metrics.height() + 4
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         step = self.CELL + self.GAP
-        return QSize(13 * step, 7 * step)
+        left, top = self._margins()
+        # A month named over the last week runs past its square: room for the widest name there.
+        months = (date(2001, month, 1).strftime("%b") for month in range(1, 13))
+        widest = max(self.fontMetrics().horizontalAdvance(name) for name in months)
+        return QSize(left + 12 * step + max(self.CELL, widest), top + 7 * step)
 
     minimumSizeHint = sizeHint
 
@@ -93,6 +119,17 @@ class Heatmap(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         step = self.CELL + self.GAP
+        left, top = self._margins()
+        painter.setPen(self.palette().windowText().color())
+        for row, name in self.WEEKDAY_NAMES.items():
+            cell = QRectF(0, top + row * step, left - 6, self.CELL)
+            painter.drawText(cell, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+        for column, name in self.month_labels():
+            painter.drawText(
+                QRectF(left + column * step, 0, 3 * step, top - 4),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                name,
+            )
         accent = self.palette().highlight().color()
         empty = self.palette().mid().color()
         empty.setAlpha(60)
@@ -101,7 +138,7 @@ class Heatmap(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         for day in self.days:
             offset = day.day.toordinal() - first
-            rect = QRectF((offset // 7) * step, (offset % 7) * step, self.CELL, self.CELL)
+            rect = QRectF(left + (offset // 7) * step, top + (offset % 7) * step, self.CELL, self.CELL)
             if day.minutes > 0:
                 colour = QColor(accent)
                 # Never fainter than a third: any practice at all should be easy to see.
@@ -115,6 +152,13 @@ class Heatmap(QWidget):
 
 def _minutes(value: float) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _completed(listen: Listen) -> str:
+    # A listen still under way has no answer yet: a blank would say "not completed".
+    if listen.in_progress:
+        return "in progress"
+    return "✓" if listen.completed else ""
 
 
 def _days(count: int) -> str:
@@ -284,11 +328,13 @@ class HistoryView(QWidget):
             series.append(self._bars)
             self.chart.addSeries(series)
             self._categories = QBarCategoryAxis()
-            small = self._categories.labelsFont()
-            small.setPointSizeF(max(7.0, small.pointSizeF() - 2))
-            self._categories.setLabelsFont(small)
             self._values = QValueAxis()
             self._values.setLabelFormat("%d")
+            # The labels in the page's own font, as large as the text around them: smaller was hard to read.
+            for axis in (self._categories, self._values):
+                axis.setLabelsFont(self.font())
+            # Qt shortens a label long before it would touch the next ("12/…"): shown whole, they fit.
+            self._categories.setTruncateLabels(False)
             self._values.setTickCount(6)
             self.chart.addAxis(self._categories, Qt.AlignmentFlag.AlignBottom)
             self.chart.addAxis(self._values, Qt.AlignmentFlag.AlignLeft)
@@ -381,7 +427,7 @@ class HistoryView(QWidget):
                 when,
                 listen.title,
                 _minutes(listen.minutes_heard),
-                "✓" if listen.completed else "",
+                _completed(listen),
                 listen.note or "",
             )
             for column, text in enumerate(cells):

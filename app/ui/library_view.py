@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QSize,
@@ -42,6 +43,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QListView,
     QPushButton,
@@ -288,6 +291,73 @@ def _label(text: str = "", name: str = "", wrap: bool = False, selectable: bool 
     return label
 
 
+class _WrappingRow(QLayout):
+    """Buttons side by side while they fit, the rest on the next line: the details pane stays
+    narrow enough for a small screen (or a wide list) without a horizontal scrollbar."""
+
+    def __init__(self, spacing: int):
+        super().__init__()
+        self._items: list[QLayoutItem] = []
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), place=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, place=True)
+
+    def sizeHint(self) -> QSize:
+        """Everything on one line, as it is when there is room."""
+        hints = [item.sizeHint() for item in self._shown()]
+        if not hints:
+            return QSize(0, 0)
+        width = sum(hint.width() for hint in hints) + self.spacing() * (len(hints) - 1)
+        return QSize(width, max(hint.height() for hint in hints))
+
+    def minimumSize(self) -> QSize:
+        """One button a line: as narrow as the widest button."""
+        size = QSize(0, 0)
+        for item in self._shown():
+            size = size.expandedTo(item.sizeHint())
+        return size
+
+    def _shown(self) -> list[QLayoutItem]:
+        return [item for item in self._items if not item.isEmpty()]  # hidden buttons take no room
+
+    def _arrange(self, rect: QRect, place: bool) -> int:
+        """Lays the buttons out left to right, wrapping at the right edge; returns the height used."""
+        x, y, line_height = rect.x(), rect.y(), 0
+        for item in self._shown():
+            hint = item.sizeHint()
+            if x > rect.x() and x + hint.width() > rect.x() + rect.width():
+                x, y, line_height = rect.x(), y + line_height + self.spacing(), 0
+            if place:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self.spacing()
+            line_height = max(line_height, hint.height())
+        return y + line_height - rect.y()
+
+
 class _ContinueItem(QPushButton):
     """One part-way session in the Continue strip: its title, and how long is left."""
 
@@ -336,6 +406,8 @@ class LibraryView(QWidget):
         self._proxy.setSourceModel(self._model)
         self._details_entry: LibraryEntry | None = None
         self._continue_entries: list[LibraryEntry] = []
+        #: The slug of the session playing right now: it is not offered to continue, it is going on.
+        self._playing_slug: str | None = None
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("librarySplitter")
@@ -483,6 +555,8 @@ class LibraryView(QWidget):
         scroll.setObjectName("libraryDetailsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Text wraps and buttons move to the next line instead: never a sideways scroll.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.details_stack)
         scroll.setMinimumWidth(300)
         return scroll
@@ -527,8 +601,7 @@ class LibraryView(QWidget):
         length_row.addStretch(1)
         layout.addLayout(length_row)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(10)
+        buttons = _WrappingRow(spacing=10)
         self.play_button = button(
             "▶  Play",
             "Play",
@@ -548,12 +621,10 @@ class LibraryView(QWidget):
         self.favourite_button.toggled.connect(self._on_favourite_button)
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.favourite_button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
 
         # Bundled scripts stay as they are: changing one starts from a copy of one's own.
-        writing = QHBoxLayout()
-        writing.setSpacing(10)
+        writing = _WrappingRow(spacing=10)
         self.copy_button = button(
             "Make a copy",
             "Make a copy",
@@ -574,7 +645,6 @@ class LibraryView(QWidget):
         writing.addWidget(self.copy_button)
         writing.addWidget(self.edit_button)
         writing.addWidget(self.export_button)
-        writing.addStretch(1)
         layout.addLayout(writing)
         layout.addStretch(1)
         return page
@@ -613,8 +683,7 @@ class LibraryView(QWidget):
             layout.addWidget(widget)
         layout.addSpacing(6)
         layout.addWidget(self.error_path)
-        error_buttons = QHBoxLayout()
-        error_buttons.setSpacing(10)
+        error_buttons = _WrappingRow(spacing=10)
         self.fix_button = button(
             "Fix in Write",
             "Fix in Write",
@@ -625,7 +694,6 @@ class LibraryView(QWidget):
         self.fix_button.setMinimumHeight(40)
         error_buttons.addWidget(self.fix_button)
         error_buttons.addWidget(self.open_file_button)
-        error_buttons.addStretch(1)
         layout.addLayout(error_buttons)
         layout.addWidget(self.open_file_problem)
         layout.addStretch(1)
@@ -660,11 +728,19 @@ class LibraryView(QWidget):
             entry = self._model.find_entry(slug)
             if entry is None or entry.script is None or length_ms <= 0:
                 continue  # the script was removed or broken since; nothing to continue
+            if slug == self._playing_slug:
+                continue
             self._continue_entries.append(entry)
             self._continue_layout.addWidget(self._continue_row(entry, length_ms, position_ms))
             if len(self._continue_entries) == CONTINUE_LIMIT:
                 break
         self.continue_strip.setVisible(bool(self._continue_entries))
+
+    def set_playing(self, slug: str | None) -> None:
+        """The session playing now (None when nothing plays) leaves the Continue strip until it pauses."""
+        if slug != self._playing_slug:
+            self._playing_slug = slug
+            self.refresh_continue()
 
     def selected_entry(self) -> LibraryEntry | None:
         index = self.list_view.currentIndex()

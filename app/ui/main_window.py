@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDropEvent, QIcon, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QStackedWidget,
     QSystemTrayIcon,
     QTextEdit,
@@ -63,6 +65,15 @@ WRITE_PAGE = 4
 #: The order of the sidebar's buttons: Write belongs with the other things one does, before History.
 SIDEBAR_ORDER = (0, 1, 2, WRITE_PAGE, HISTORY_PAGE)
 _NAV_TIPS = {WRITE_PAGE: "Write and change your own meditation scripts"}
+#: The window's first size, when none was saved: the library list and its details side by side.
+FIRST_SIZE = QSize(1100, 720)
+#: Kept free around the first window on a small screen (or one at 150 %), for the title bar and panels.
+SCREEN_MARGIN = 40
+
+
+def first_window_size(available: QSize) -> QSize:
+    """FIRST_SIZE, smaller where the screen's free area is: the whole window is seen from the start."""
+    return FIRST_SIZE.boundedTo(available - QSize(2 * SCREEN_MARGIN, 2 * SCREEN_MARGIN))
 
 
 def _own_voice_ids() -> set[str]:
@@ -207,21 +218,24 @@ class MainWindow(QMainWindow):
         self.nav.button(0).setChecked(True)
         self.nav.idClicked.connect(self.show_page)
         layout.addStretch(1)
-        settings = button(
+        self.settings_button = button(
             "Settings", "Settings", "Voice, speaking rate, lengths, appearance", self.open_settings
         )
-        about = button(
+        self.about_button = button(
             "About",
             "About Kindred",
             "About Kindred",
             self.show_about,
         )
-        layout.addWidget(settings)
-        layout.addWidget(about)
+        for dialog_button in (self.settings_button, self.about_button):
+            # Checkable like the page buttons: while its dialog is open, the sidebar marks it.
+            dialog_button.setCheckable(True)
+            layout.addWidget(dialog_button)
         return sidebar
 
     def show_about(self) -> None:
-        about_dialog(self).exec()
+        with self._sidebar_marking(self.about_button):
+            about_dialog(self).exec()
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -320,8 +334,24 @@ class MainWindow(QMainWindow):
         dialog.undoRemoveRequested.connect(lambda: self.undo_remove_voice(dialog))
         dialog.soundsChanged.connect(self.refresh_ambience_choices)
         self.settings_dialog = dialog
-        dialog.exec()
+        with self._sidebar_marking(self.settings_button):
+            dialog.exec()
         self.settings_dialog = None
+
+    @contextlib.contextmanager
+    def _sidebar_marking(self, marked: QPushButton) -> Iterator[None]:
+        """While a modal dialog is open, the sidebar marks its button rather than the page behind it,
+        then the page's again."""
+        self.nav.setExclusive(False)  # an exclusive group will not leave all its buttons unchecked
+        for page_button in self.nav.buttons():
+            page_button.setChecked(False)
+        marked.setChecked(True)
+        try:
+            yield
+        finally:
+            marked.setChecked(False)
+            self.nav.button(self.pages.currentIndex()).setChecked(True)
+            self.nav.setExclusive(True)
 
     def refresh_ambience_choices(self) -> None:
         """A background sound was added or removed in Settings: the player and timer offer what is there."""
@@ -527,6 +557,8 @@ class MainWindow(QMainWindow):
         self.tray.show()
 
     def _on_playing_changed(self, playing: bool) -> None:
+        now = self.player_view.now
+        self.library.set_playing(now.key if playing and now is not None else None)
         if self.tray is not None:
             self.tray_play.setText("Pause" if playing else "Play")
 
@@ -627,4 +659,4 @@ class MainWindow(QMainWindow):
         if saved:
             self.restoreGeometry(base64.b64decode(saved))
         else:
-            self.resize(1100, 720)
+            self.resize(first_window_size(self.screen().availableGeometry().size()))

@@ -5,16 +5,29 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSignalBlocker,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QSlider,
     QSplitter,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +72,24 @@ class NowPlaying:
     script: Script
     length: float | None
     timeline: dict | None = None  # the plan as it is now; settles as the voice speaks
+
+
+class _SentenceRows(QStyledItemDelegate):
+    """Measures each transcript sentence at the width its list has now. Qt measures a row at a width
+    a little off the one it paints it at (and without the stylesheet's padding), so a long sentence
+    got one line too few and its end was cut."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        view = self.parent()
+        one_line = QStyleOptionViewItem(option)
+        one_line.rect = QRect()  # no width: the sentence on one line, padding and all
+        self.initStyleOption(one_line, index)
+        natural = super().sizeHint(one_line, index).width()
+        text_margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        padding = natural - one_line.fontMetrics.horizontalAdvance(one_line.text) - 2 * text_margin
+        wrapped = QStyleOptionViewItem(option)
+        wrapped.rect = QRect(0, 0, view.viewport().width() - padding, 1)  # a height of 0 is "no rect"
+        return super().sizeHint(wrapped, index)
 
 
 class PlayerView(QWidget):
@@ -191,7 +222,12 @@ class PlayerView(QWidget):
             QListWidget(), "Transcript", "Everything the voice says; click a line to go there"
         )
         self.transcript.setObjectName("transcript")
+        # Long sentences wrap onto more lines, never cut: rows of their own heights, measured
+        # again whenever the width changes (a scrollbar appearing, the splitter moved).
         self.transcript.setWordWrap(True)
+        self.transcript.setUniformItemSizes(False)
+        self.transcript.setResizeMode(QListView.ResizeMode.Adjust)
+        self.transcript.setItemDelegate(_SentenceRows(self.transcript))
         self.transcript.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.transcript.itemClicked.connect(self._on_transcript_clicked)
         right_layout.addWidget(transcript_label)
@@ -249,6 +285,9 @@ class PlayerView(QWidget):
         controls.addWidget(self.forward15)
         controls.addStretch(1)
         controls.addWidget(self.ambience)
+        self.ambience_volume_label = QLabel("Background volume")
+        self.ambience_volume_label.setBuddy(self.ambience_volume)
+        controls.addWidget(self.ambience_volume_label)
         controls.addWidget(self.ambience_volume)
         outer.addLayout(controls)
         return page

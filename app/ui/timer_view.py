@@ -327,9 +327,28 @@ class TimerView(QWidget):
         times = [clock(t) for t in bell_times(script, self._durations())]
         if not times:
             return f"{length_label(self.length_seconds())} of silence, without bells."
+        # Bare times ("Bells at 0:00 and 19:48") left the listener to guess what each bell is for:
+        # each is named by its part, and the end bell by when it has rung out.
+        begin = times.pop(0) if self.start_bell.currentData() else None
+        end = times.pop() if self.end_bell.currentData() else None
+        parts = []
+        if begin is not None:
+            parts.append(f"a bell to begin, at {begin}")
         if len(times) == 1:
-            return f"A bell at {times[0]}."
-        return f"Bells at {', '.join(times[:-1])} and {times[-1]}."
+            parts.append(f"an interval bell at {times[0]}")
+        elif times:
+            parts.append(f"interval bells at {', '.join(times[:-1])} and {times[-1]}")
+        if end is not None:
+            ender = "one" if begin is not None else "a bell"
+            length = clock(self.length_seconds())
+            parts.append(f"{ender} to end, at {end}, so that it has rung out by {length}")
+        if len(parts) == 1:
+            sentence = parts[0]
+        elif len(parts) == 2:
+            sentence = f"{parts[0]}, and {parts[1]}"
+        else:
+            sentence = f"{'; '.join(parts[:-1])}; and {parts[-1]}"
+        return sentence[0].upper() + sentence[1:] + "."
 
     def _show_error(self, error: Exception) -> None:
         if isinstance(error, KindredError):

@@ -6,7 +6,7 @@ from datetime import time as dt_time
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from app.history import NewListen
+from app.history import NewListen, practice_days
 from app.history.listens import MANUAL_TITLE
 from app.library import load_catalogue
 from app.tts import FakeEngine
@@ -318,3 +318,56 @@ def test_a_change_keeps_the_rows_shown_and_a_filter_starts_again(qtbot, store, l
     assert all(int(view.table.item(row, 1).text().split()[1]) % 2 for row in range(200))
     view.show_more()
     assert view.table.rowCount() == 225 and view.more_button.isHidden()  # the odd-numbered half
+
+
+def test_the_calendar_names_weekdays_and_months_and_leaves_room_for_them(qtbot, store, log):
+    view = HistoryView(log, store)
+    qtbot.addWidget(view)
+    heatmap = view.heatmap
+    step = heatmap.CELL + heatmap.GAP
+    # Room beyond the 13 × 7 squares: a column of weekday names and a row of month names.
+    metrics = heatmap.fontMetrics()
+    assert heatmap.sizeHint().width() > 13 * step + metrics.horizontalAdvance("Wed")
+    # … and a month named over the last week (as "Sep" is on 1 September) is not cut at the edge.
+    last_week_at = metrics.horizontalAdvance("Wed") + 12 * step
+    assert heatmap.sizeHint().width() >= last_week_at + metrics.horizontalAdvance("Sep")
+    assert heatmap.sizeHint().height() >= 7 * step + heatmap.fontMetrics().height()
+    assert list(heatmap.WEEKDAY_NAMES.items())[:3] == [(0, "Mon"), (2, "Wed"), (4, "Fri")]
+    labels = heatmap.month_labels()
+    mondays = [day.day for day in heatmap.days[::7]]
+    assert all(mondays[column].strftime("%b") == name for column, name in labels)
+    # Each month whose first Monday is shown is named over that week; 13 weeks span 3 or 4 of them.
+    firsts = [column for column, monday in enumerate(mondays) if monday.day <= 7]
+    assert [column for column, _name in labels if column] == [column for column in firsts if column]
+    assert 2 <= len(labels) <= 4
+    assert all(b - a >= 3 for (a, _x), (b, _y) in zip(labels, labels[1:], strict=False))
+
+
+def test_month_names_start_with_the_first_column_only_when_there_is_room(qtbot, store, log):
+    view = HistoryView(log, store)
+    qtbot.addWidget(view)
+    # 13 weeks up to Wednesday 30 April 2025: the first column is the week of Monday 3 February.
+    view.heatmap.set_days(practice_days([], weeks=13, today=date(2025, 4, 30)))
+    assert view.heatmap.month_labels() == [(0, "Feb"), (4, "Mar"), (9, "Apr")]
+    # Up to 16 April: the first column is Monday 20 January, two weeks before February's name,
+    # too close for "Jan" to fit before "Feb".
+    view.heatmap.set_days(practice_days([], weeks=13, today=date(2025, 4, 16)))
+    assert view.heatmap.month_labels() == [(2, "Feb"), (6, "Mar"), (11, "Apr")]
+
+
+def test_the_chart_labels_are_as_large_as_the_page_text(qtbot, store, log):
+    view = HistoryView(log, store)
+    qtbot.addWidget(view)
+    for axis in view.chart.axes():
+        assert axis.labelsFont().pointSizeF() == pytest.approx(view.font().pointSizeF())
+
+
+def test_a_listen_playing_now_says_so_rather_than_not_completed(qtbot, store, log):
+    log_listen(log, days_ago=1, heard=120.0)
+    playing = log.start_listen("loving-kindness", "Loving kindness", "kindness", 600.0)
+    log.checkpoint(playing, 60.0)
+    view = HistoryView(log, store)
+    qtbot.addWidget(view)
+    assert view.listen_id_at(0) == playing
+    assert view.table.item(0, 3).text() == "in progress"
+    assert view.table.item(1, 3).text() == ""  # ended, not completed: blank as before

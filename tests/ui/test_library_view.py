@@ -384,3 +384,37 @@ def test_filter_model_alone(tmp_path):
     assert [proxy.entry_at(r).title for r in range(proxy.rowCount())] == ["Practice 0012"]
     assert model.rowCount(model.index(0)) == 0
     assert model.data(QModelIndex()) is None
+
+
+def test_the_details_fit_a_narrow_pane_without_a_sideways_scrollbar(qtbot, entries, store):
+    view = LibraryView(entries, store)
+    qtbot.addWidget(view)
+    view.resize(700, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.select_entry(entry_named(entries, "open-sky"))
+    view.splitter.setSizes([400, 300])
+    scroll = view.splitter.widget(1)
+    qtbot.waitUntil(lambda: scroll.viewport().width() <= 300)
+    page = view.details_stack.currentWidget()
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert page.minimumSizeHint().width() <= scroll.viewport().width()
+    # The buttons moved to a second line rather than past the edge, which keeps its margin.
+    right = page.width() - page.layout().contentsMargins().right()
+    for button in (view.play_button, view.favourite_button, view.export_button):
+        assert button.geometry().right() < right
+    assert view.favourite_button.y() > view.play_button.y()
+
+
+def test_continue_leaves_out_the_session_playing_now(qtbot, entries, store):
+    store.save_position("repair", 1_200_000, 480_000, 1)
+    store.save_position("harbour", 600_000, 60_000, 0)
+    view = LibraryView(entries, store)
+    qtbot.addWidget(view)
+    assert sorted(view.continue_titles()) == ["Mending After a Quarrel", "Quiet Harbour"]
+    view.set_playing("repair")
+    assert view.continue_titles() == ["Quiet Harbour"]
+    view.set_entries(entries)  # a rebuilt catalogue still leaves it out
+    assert view.continue_titles() == ["Quiet Harbour"]
+    view.set_playing(None)  # paused or ended: it can be continued again
+    assert sorted(view.continue_titles()) == ["Mending After a Quarrel", "Quiet Harbour"]

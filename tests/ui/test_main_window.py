@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.library import load_catalogue
 from app.tts import FakeEngine
-from app.ui.main_window import MainWindow
+from app.ui.main_window import HISTORY_PAGE, MainWindow
 
 
 @pytest.fixture
@@ -98,6 +98,9 @@ def test_the_window_remembers_its_size(qtbot, window):
 
 
 def test_the_layout_of_the_library_is_remembered(qtbot, window):
+    # Wide enough for the panes' minimum widths: the offscreen screen is only 800 px wide, and
+    # the first window size now fits the screen, so it opens at its narrowest.
+    window.resize(1200, 760)
     window.library.splitter.setSizes([300, 500])
     first, second = window.library.splitter.sizes()
     window.close()
@@ -137,3 +140,48 @@ def test_the_reason_for_the_robot_voice_is_told_once(qtbot, store):
     qtbot.wait(500)  # the warm-up's result arrives within an event-loop turn or two
     assert "natural voice" not in again.banner.text()  # (it may say that no sound device is here)
 
+
+
+def test_the_sidebar_marks_settings_and_about_while_their_dialogs_are_open(qtbot, window, monkeypatch):
+    from app.ui.settings_dialog import SettingsDialog
+
+    window.show_page(HISTORY_PAGE)
+    seen = {}
+
+    def marked() -> list[str]:
+        buttons = [*window.nav.buttons(), window.settings_button, window.about_button]
+        return [b.text() for b in buttons if b.isChecked()]
+
+    monkeypatch.setattr(SettingsDialog, "exec", lambda dialog: seen.setdefault("settings", marked()) and 0)
+    window.settings_button.click()
+    assert seen["settings"] == ["Settings"]
+    assert marked() == ["History"]  # the page behind the dialog, once it has closed
+
+    class Closed:
+        def exec(self) -> int:
+            seen["about"] = marked()
+            return 0
+
+    monkeypatch.setattr("app.ui.main_window.about_dialog", lambda parent: Closed())
+    window.about_button.click()
+    assert seen["about"] == ["About"] and marked() == ["History"]
+    # The page buttons are one choice again: choosing another unmarks History.
+    window.nav.button(0).click()
+    assert marked() == ["Library"]
+
+
+def test_the_first_window_fits_the_screen(window):
+    # The offscreen screen is smaller than the 1100x720 first size, as a laptop at 150 % is.
+    free = window.screen().availableGeometry()
+    assert window.height() <= free.height() - 80
+    # No narrower than the window can be laid out (941 here), else as wide as the screen leaves.
+    assert window.width() == max(free.width() - 80, window.minimumSizeHint().width())
+
+
+def test_the_first_size_is_clamped_to_the_free_screen_with_a_margin():
+    from PySide6.QtCore import QSize
+
+    from app.ui.main_window import FIRST_SIZE, first_window_size
+
+    assert first_window_size(QSize(1920, 1040)) == FIRST_SIZE
+    assert first_window_size(QSize(1280, 680)) == QSize(1100, 600)

@@ -1,9 +1,12 @@
 """The player screen with the fake voice: play, captions, chapters, length change, resume."""
 
 import pytest
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 
 from app.script import parse_script
 from app.ui.player_view import COMPLETE_PAGE, PLAYING_PAGE, map_position
+from app.ui.theme import apply_theme
 from tests.ui.sessions import SHORT_SCRIPT, player_view_fixture
 
 
@@ -85,3 +88,43 @@ def test_map_position_keeps_the_sentence_or_the_share_of_the_silence():
     assert map_position(old, new, 1500) == 1500
     assert map_position(old, new, 6000) == 11000  # half way through the silence after the first cue
     assert map_position(old, new, 10500) == 20500
+
+
+@pytest.fixture
+def styled():
+    """The app's light stylesheet (its row padding is what Qt measured rows without), put back after."""
+    app = QApplication.instance()
+    palette, sheet = QPalette(app.palette()), app.styleSheet()
+    apply_theme(app, "light")
+    yield
+    app.setPalette(palette)
+    app.setStyleSheet(sheet)
+
+
+def test_a_long_transcript_sentence_wraps_and_keeps_every_line_when_the_list_narrows(qtbot, view, styled):
+    long = "Bring to mind a recent moment with your partner that left you tight or tired, and stay there."
+    cues = [{"text": "Once more.", "start": float(second)} for second in range(30)]
+    view._fill_transcript({"sections": [], "cues": [*cues, {"text": long, "start": 30.0}]})
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    transcript = view.transcript
+    model = transcript.model()
+    one_line = transcript.visualRect(model.index(0, 0)).height()
+    row = model.index(30, 0)
+    # With the scrollbar there, the row is as wide as the list shows (not cut on the right) and taller
+    # than one line.
+    qtbot.waitUntil(lambda: transcript.visualRect(row).width() <= transcript.viewport().width())
+    wrapped = transcript.visualRect(row).height()
+    assert wrapped > one_line
+    view.splitter.setSizes([750, 150])
+    qtbot.waitUntil(lambda: transcript.visualRect(row).height() > wrapped)
+    assert transcript.visualRect(row).width() <= transcript.viewport().width()
+
+
+def test_the_background_volume_slider_has_a_label(view):
+    label = view.ambience_volume_label
+    assert label.buddy() is view.ambience_volume
+    assert label.text() == "Background volume"
+    assert not label.isHidden()
+    assert view.ambience_volume.accessibleName() == "Background volume"

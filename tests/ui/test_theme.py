@@ -80,3 +80,16 @@ def test_a_chosen_look_ignores_the_system_switch(qtbot, store, app_look):
     assert app_look.palette().window().color().name() == LIGHT["BASE"]
     assert app_look.styleSheet() == stylesheet("light")
     assert chart_colours(window) == (LIGHT["TEXT"], {LIGHT["TEXT"]}, LIGHT["ACCENT"])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_disabled_controls_are_drawn_muted(qtbot, app_look, scheme):
+    from PySide6.QtWidgets import QComboBox, QSpinBox
+
+    apply_theme(app_look, scheme)
+    muted = (DARK if scheme == "dark" else LIGHT)["MUTED"]
+    for control in (QSpinBox(), QComboBox()):
+        qtbot.addWidget(control)
+        control.setEnabled(False)
+        control.ensurePolished()
+        assert control.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text).name() == muted

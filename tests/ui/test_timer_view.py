@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QSpinBox
 
 from app.render import render_session
 from app.tts import FakeEngine
-from app.ui.timer_view import TimerView, bell_durations, sound_label
+from app.ui.timer_view import TimerView, bell_durations, clock, sound_label
 
 MS = 0.001
 
@@ -105,7 +105,31 @@ def test_the_preview_line_says_when_the_bells_ring(qtbot, make_view):
     view.interval_check.setChecked(True)
     view.interval_spin.setValue(5)
     choose(view.end_bell, None)
-    assert view.summary.text() == "Bells at 0:00, 5:00, 10:00 and 15:00."
+    assert view.summary.text() == "A bell to begin, at 0:00, and interval bells at 5:00, 10:00 and 15:00."
+
+
+def test_the_preview_line_names_each_bell_by_its_part(qtbot, make_view, bell_seconds):
+    view = make_view()
+    view.show()
+    qtbot.mouseClick(view.preset_buttons[20], Qt.MouseButton.LeftButton)
+    choose(view.start_bell, "singing-bowl")
+    choose(view.end_bell, "singing-bowl")
+    # The end bell begins so that it has rung out, with the quiet after it, at the 20 minutes.
+    end_at = clock(20 * 60 - 1.5 - bell_seconds["singing-bowl"])
+    assert end_at != "20:00"
+    assert view.summary.text() == (
+        f"A bell to begin, at 0:00, and one to end, at {end_at}, so that it has rung out by 20:00."
+    )
+    view.interval_check.setChecked(True)
+    view.interval_spin.setValue(10)
+    assert view.summary.text() == (
+        f"A bell to begin, at 0:00; an interval bell at 10:00; and one to end, at {end_at}, "
+        "so that it has rung out by 20:00."
+    )
+    choose(view.start_bell, None)
+    assert view.summary.text() == (
+        f"An interval bell at 10:00, and a bell to end, at {end_at}, so that it has rung out by 20:00."
+    )
 
 
 def test_presets_and_custom_length_agree(qtbot, make_view):
