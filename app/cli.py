@@ -295,20 +295,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _resolve_script(name: str):
-    from app.library import find_entry, load_catalogue
-    from app.script import ScriptErrors, load_script
+    from app.library import resolve_script
 
-    path = Path(name)
-    if path.is_file():
-        return load_script(path)
-    entry = find_entry(name, load_catalogue())
-    if entry is None:
-        raise KindredError(
-            f"“{name}” is neither a file nor a script in the library. See `kindred list`.", "No such script"
-        )
-    if entry.script is None:
-        raise ScriptErrors(entry.errors, str(entry.path))
-    return entry.script
+    return resolve_script(name)[1]
 
 
 def _render(args: argparse.Namespace) -> int:

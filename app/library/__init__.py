@@ -1,6 +1,6 @@
 """The catalogue of bundled and user scripts, the user's own scripts, and their drafts."""
 
-from app.library.catalogue import LibraryEntry, find_entry, load_catalogue
+from app.library.catalogue import LibraryEntry, find_entry, load_catalogue, resolve_script
 from app.library.drafts import Draft, DraftStore, draft_key
 from app.library.user_scripts import (
     LibraryWriteError,
@@ -25,5 +25,6 @@ __all__ = [
     "draft_key",
     "find_entry",
     "load_catalogue",
+    "resolve_script",
     "safe_file_name",
 ]

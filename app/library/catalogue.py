@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from app import paths
+from app.errors import KindredError
 from app.script import Script, ScriptError, ScriptErrors, load_script
 
 Origin = Literal["bundled", "user"]
@@ -61,3 +62,20 @@ def find_entry(name: str, entries: list[LibraryEntry]) -> LibraryEntry | None:
         if wanted in (entry.slug.casefold(), entry.path.name.casefold(), entry.title.casefold()):
             return entry
     return None
+
+
+def resolve_script(name: str, *, files: bool = True) -> tuple[str, Script]:
+    """A script named on the command line, and the key its listens are kept under: a file (when
+    `files`), or a library entry by file name, slug or title. Raises KindredError when there is
+    none, ScriptErrors when it has errors."""
+    path = Path(name)
+    if files and path.is_file():
+        return path.stem, load_script(path)
+    entry = find_entry(name, load_catalogue())
+    if entry is None:
+        raise KindredError(
+            f"“{name}” is neither a file nor a script in the library. See `kindred list`.", "No such script"
+        )
+    if entry.script is None:
+        raise ScriptErrors(entry.errors, str(entry.path))
+    return entry.slug, entry.script

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import KindredError
-from app.library import find_entry, load_catalogue
-from app.script import Script, ScriptErrors, load_script
+from app.library import resolve_script
+from app.script import ScriptErrors
 from app.ui import instance_protocol as protocol
 from app.ui.player_view import PROBLEM_PAGE
 
@@ -27,7 +27,10 @@ def answer_request(window: MainWindow, request: dict) -> dict:
 
 def _play(window: MainWindow, request: dict) -> dict:
     try:
-        key, script = find_script(request["script"])
+        # A file comes as an absolute path (the window's working folder is its own); anything
+        # else is a library name, resolved as `kindred play` does.
+        name = request["script"]
+        key, script = resolve_script(name, files=Path(name).is_absolute())
     except KindredError as error:
         return protocol.error_reply(error.title, error.explanation)
     except ScriptErrors as errors:
@@ -41,19 +44,3 @@ def _play(window: MainWindow, request: dict) -> dict:
     if player_view.pages.currentIndex() == PROBLEM_PAGE:  # a length too short for it, a voice missing
         return protocol.error_reply(player_view.problem_title.text(), player_view.problem_text.text())
     return protocol.ok_reply(title=script.meta.title)
-
-
-def find_script(name: str) -> tuple[str, Script]:
-    """The player's key and the script for `name`, resolved as `kindred play` does: a file (sent
-    as an absolute path, since the window's working folder is its own), or a library name."""
-    path = Path(name)
-    if path.is_absolute() and path.is_file():
-        return path.stem, load_script(path)  # the key `kindred play` keeps its listens under
-    entry = find_entry(name, load_catalogue())
-    if entry is None:
-        raise KindredError(
-            f"“{name}” is neither a file nor a script in the library. See `kindred list`.", "No such script"
-        )
-    if entry.script is None:
-        raise ScriptErrors(entry.errors, str(entry.path))
-    return entry.slug, entry.script

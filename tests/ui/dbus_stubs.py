@@ -22,10 +22,12 @@ HERE = Path(__file__).resolve()
 
 
 @contextmanager
-def private_bus() -> Iterator[str]:
-    """A session bus of the test's own; yields its address."""
+def private_bus(config: Path | None = None) -> Iterator[str]:
+    """A session bus of the test's own (with the system's session configuration, or `config`);
+    yields its address."""
+    kind = f"--config-file={config}" if config is not None else "--session"
     daemon = subprocess.Popen(
-        [DBUS_DAEMON, "--session", "--nofork", "--print-address=1"], stdout=subprocess.PIPE, text=True
+        [DBUS_DAEMON, kind, "--nofork", "--print-address=1"], stdout=subprocess.PIPE, text=True
     )
     try:
         address = daemon.stdout.readline().strip()

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from app import paths
+from tests.ui.dbus_stubs import private_bus
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = "org.mpris.MediaPlayer2.kindred"
@@ -156,19 +157,8 @@ def bus(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("bus")
     config = folder / "session.conf"
     config.write_text(BUS_CONFIG.format(folder=folder), encoding="utf-8")
-    daemon = subprocess.Popen(
-        ["dbus-daemon", f"--config-file={config}", "--print-address", "--nofork"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        address = daemon.stdout.readline().strip()
-        assert address.startswith("unix:"), f"dbus-daemon gave no address: {address!r}"
+    with private_bus(config) as address:  # eavesdropping allowed: `gdbus monitor` sees the signals
         yield address
-    finally:
-        daemon.kill()
-        daemon.wait(timeout=10)
-        daemon.stdout.close()
 
 
 @pytest.fixture(scope="module")
