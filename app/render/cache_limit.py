@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import paths
 from app.leftovers import partial_prefix, process_running
 
 #: The setting (in gigabytes) and its default.
@@ -199,10 +200,12 @@ def _files(folder: Path) -> Iterator[tuple[Path, int, float]]:
 _background: threading.Thread | None = None
 
 
-def trim_soon(cache_root: Path, limit: int) -> None:
-    """Trims on a thread of its own (a full cache takes a while to look through); when a trim
-    is already under way this one is not needed."""
+def trim_soon(setting: object, cache_root: Path | None = None) -> None:
+    """Trims to the limit of the stored `setting` on a thread of its own (a full cache takes a
+    while to look through); when a trim is already under way this one is not needed."""
     global _background
+    limit = limit_bytes(setting)
+    cache_root = cache_root if cache_root is not None else paths.cache_dir()
     if _background is not None and _background.is_alive():
         return
 

@@ -14,7 +14,7 @@ from app.errors import KindredError
 from app.history import Store
 from app.leftovers import remove_leftovers
 from app.library import load_catalogue
-from app.render.cache_limit import LIMIT_SETTING, limit_bytes, trim_soon
+from app.render.cache_limit import LIMIT_SETTING, trim_soon
 from app.render.sound_import import empty_trash as empty_sound_trash
 from app.tts import create_engine
 from app.tts.voice_import import empty_trash
@@ -50,7 +50,7 @@ def run(argv: list[str] | None = None, asked: Reached | None = None, in_tray: bo
     empty_trash()
     empty_sound_trash()
     remove_leftovers()
-    trim_soon(paths.cache_dir(), limit_bytes(store.get_setting(LIMIT_SETTING)))
+    trim_soon(store.get_setting(LIMIT_SETTING))
     # The voice starts on a thread as the window opens (MainWindow), so the window appears at once.
     engine = create_engine()
     window = MainWindow(store, load_catalogue(), engine)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app import paths
 from app.history import Store
-from app.render.cache_limit import LIMIT_SETTING, limit_bytes, trim_soon
+from app.render.cache_limit import LIMIT_SETTING, trim_soon
 from app.render.export import FORMATS, ExportRequest, ExportResult, caption_paths, export_session
 from app.render.sounds import ambience_names
 from app.script import Script, format_duration
@@ -667,7 +667,7 @@ def open_export_dialog(
     def remember(result: ExportResult) -> None:
         store.set_setting("export_format", dialog.format())
         store.set_setting("export_folder", str(result.audio.parent))
-        trim_soon(paths.cache_dir(), limit_bytes(store.get_setting(LIMIT_SETTING)))
+        trim_soon(store.get_setting(LIMIT_SETTING))
 
     dialog.exportFinished.connect(remember)
     dialog.open()

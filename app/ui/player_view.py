@@ -36,7 +36,7 @@ from app import paths
 from app.errors import KindredError
 from app.history import ListenLog, Store
 from app.library import LibraryEntry
-from app.render.cache_limit import LIMIT_SETTING, limit_bytes, trim_soon
+from app.render.cache_limit import LIMIT_SETTING, trim_soon
 from app.render.estimate import playable_lengths
 from app.render.mix import Background, slider_to_gain
 from app.render.session import timeline_to_dict
@@ -375,8 +375,6 @@ class PlayerView(QWidget):
         self.title_label.setText(self.now.title)
         self._current_cue, self._current_section = None, -1
         self.pages.setCurrentIndex(PLAYING_PAGE)
-        # What the voice is about to add to the cache: the least recently used makes room.
-        trim_soon(paths.cache_dir(), limit_bytes(self.store.get_setting(LIMIT_SETTING)))
         self._on_position(resume_ms)
         self._save_timer.start()
         self._record_start(keep_place is not None)
@@ -593,6 +591,9 @@ class PlayerView(QWidget):
             "Perhaps carry one kind intention into the rest of your day."
         )
         self.pages.setCurrentIndex(COMPLETE_PAGE)
+        # What the voice added to the cache for it: the least recently used makes room now,
+        # when nothing is starting to play (the window trims at start too).
+        trim_soon(self.store.get_setting(LIMIT_SETTING))
         self.sessionCompleted.emit(self.now.title)
 
     # -- resume -------------------------------------------------------------------------

@@ -25,8 +25,7 @@ from app.render.streaming import StreamingSession
 from app.script import parse_script
 from app.tts import FakeEngine
 
-SCRIPT = parse_script(
-    """---
+SCRIPT_TEXT = """---
 title: Cache Test
 summary: A few sentences.
 theme: test
@@ -37,7 +36,7 @@ Let your body settle.
 Breathe in, and let it go.
 [pause 4s+]
 """
-)
+SCRIPT = parse_script(SCRIPT_TEXT)
 HOUR = 3600.0
 
 
@@ -219,14 +218,3 @@ def test_kindred_render_keeps_the_cache_under_the_limit_set_in_settings(tmp_path
     assert cache_size(cache) <= 0.25 * 1024**3
     assert (tmp_path / "out.wav").exists()
     assert list((cache / "renders").glob("*.wav")), "the render just made is kept"
-
-
-SCRIPT_TEXT = """---
-title: Cache Test
-summary: A few sentences.
-theme: test
-durations: [1m]
----
-Let your body settle.
-[pause 4s+]
-"""
