@@ -6,18 +6,21 @@ combo is refilled from ambience_names() when that happens, keeping what was chos
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox
 
 from app.render.sounds import ambience_names
 
 
+def sound_label(name: str) -> str:
+    """Turn a file name like "singing-bowl" into a label like "Singing bowl"."""
+    text = name.replace("-", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def fill_ambience_combo(
-    combo: QComboBox,
-    fixed: Sequence[tuple[str, object]],
-    label: Callable[[str], str],
-    keep: str | None = None,
+    combo: QComboBox, fixed: Sequence[tuple[str, object]], keep: str | None = None
 ) -> None:
     """`fixed` (label, data) items first, then every background sound, bundled and added.
 
@@ -35,7 +38,7 @@ def fill_ambience_combo(
         for text, data in fixed:
             combo.addItem(text, data)
         for name in names:
-            combo.addItem(label(name), name)
+            combo.addItem(sound_label(name), name)
         combo.setCurrentIndex(max(combo.findData(chosen), 0))
     finally:
         combo.blockSignals(False)

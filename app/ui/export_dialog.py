@@ -40,8 +40,8 @@ from app.render.export import FORMATS, ExportRequest, ExportResult, caption_path
 from app.render.sounds import ambience_names
 from app.script import Script, format_duration
 from app.tts import DEFAULT_RATE_WPM, SpeechEngine
+from app.ui.ambience_choice import sound_label
 from app.ui.pool_task import PoolTask, Progress
-from app.ui.timer_view import sound_label
 from app.ui.widgets import labelled
 
 #: The formats as offered: the name shown, the file suffix, and one line on when to pick it.

@@ -52,7 +52,6 @@ from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export
 from app.ui.listen_recorder import ListenRecorder
 from app.ui.stream_player import SKIP_MS, StreamPlayer
 from app.ui.terminal_player import format_clock as clock
-from app.ui.timer_view import sound_label
 from app.ui.widgets import button, labelled
 
 #: How often the place in a session is saved while playing, so a crash loses little.
@@ -269,7 +268,7 @@ class PlayerView(QWidget):
         self.volume.setMaximumWidth(140)
         self.volume.valueChanged.connect(self._on_volume)
         self.ambience = labelled(QComboBox(), "Background sound", "A sound under the voice, or none")
-        fill_ambience_combo(self.ambience, PLAYER_AMBIENCE_FIXED, sound_label)
+        fill_ambience_combo(self.ambience, PLAYER_AMBIENCE_FIXED)
         self.ambience.activated.connect(self._on_ambience_picked)
         self.ambience_volume = labelled(
             QSlider(Qt.Orientation.Horizontal), "Background volume", "Background volume"
@@ -459,9 +458,7 @@ class PlayerView(QWidget):
 
     def refresh_ambience_choices(self) -> None:
         """After a sound was added or removed in Settings; the one playing stays, even if removed."""
-        fill_ambience_combo(
-            self.ambience, PLAYER_AMBIENCE_FIXED, sound_label, keep=self.ambience.currentData()
-        )
+        fill_ambience_combo(self.ambience, PLAYER_AMBIENCE_FIXED, keep=self.ambience.currentData())
 
     def _on_ambience_picked(self, index: int) -> None:
         self._apply_background()

@@ -34,10 +34,9 @@ from app.render.cache_limit import LIMIT_SETTING, cache_size, limit_bytes, trim_
 from app.render.sound_import import AddedSound, TrashedSound, import_sound, remove_sound, restore_sound
 from app.render.sounds import user_ambience_names
 from app.tts import DEFAULT_RATE_WPM, Voice
-from app.ui.ambience_choice import fill_ambience_combo
+from app.ui.ambience_choice import fill_ambience_combo, sound_label
 from app.ui.pool_task import CallTask
 from app.ui.reminder_settings import ReminderSection
-from app.ui.timer_view import sound_label
 from app.ui.widgets import labelled
 
 MIN_RATE = 80
@@ -195,7 +194,7 @@ class SettingsDialog(QDialog):
         )
         form.addRow("Default length", self.length_combo)
         self.ambience_combo = QComboBox()
-        fill_ambience_combo(self.ambience_combo, AMBIENCE_FIXED, sound_label)
+        fill_ambience_combo(self.ambience_combo, AMBIENCE_FIXED)
         labelled(
             self.ambience_combo, "Default background sound", "The sound under the voice when a session starts"
         )
@@ -514,7 +513,7 @@ class SettingsDialog(QDialog):
         """The combo after a sound came or went; `select` is chosen when given. A choice that
         changed (to `select`, or away from a removed sound) is stored and announced as any other."""
         before = self.ambience_combo.currentData()
-        fill_ambience_combo(self.ambience_combo, AMBIENCE_FIXED, sound_label)
+        fill_ambience_combo(self.ambience_combo, AMBIENCE_FIXED)
         if select is not None:
             self.ambience_combo.blockSignals(True)
             self.ambience_combo.setCurrentIndex(max(self.ambience_combo.findData(select), 0))

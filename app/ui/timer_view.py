@@ -38,7 +38,7 @@ from app.library.timer import (
 from app.render.pcm import SESSION_RATE, frame_count
 from app.render.sounds import bell_names, decoded_bell
 from app.script import Bell, Pause, Script
-from app.ui.ambience_choice import fill_ambience_combo
+from app.ui.ambience_choice import fill_ambience_combo, sound_label
 from app.ui.widgets import labelled
 
 PRESET_MINUTES = (5, 10, 15, 20, 30, 45, 60)
@@ -57,12 +57,6 @@ def bell_durations(cache_root: Path | None = None) -> dict[str, float]:
     """
     root = Path(cache_root) if cache_root else paths.cache_dir()
     return {name: frame_count(decoded_bell(name, root)) / SESSION_RATE for name in bell_names()}
-
-
-def sound_label(name: str) -> str:
-    """Turn a file name like "singing-bowl" into a label like "Singing bowl"."""
-    text = name.replace("-", " ").replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def bell_times(script: Script, durations: dict[str, float]) -> list[float]:
@@ -198,7 +192,7 @@ class TimerView(QWidget):
 
         form.addRow(self._heading("Background"))
         self.ambience = QComboBox()
-        fill_ambience_combo(self.ambience, TIMER_AMBIENCE_FIXED, sound_label)
+        fill_ambience_combo(self.ambience, TIMER_AMBIENCE_FIXED)
         labelled(self.ambience, "Background sound", "A soft sound looped under the silence, or none")
         form.addRow("Sound", self.ambience)
 
@@ -369,7 +363,7 @@ class TimerView(QWidget):
     def refresh_ambience_choices(self) -> None:
         """After a sound was added or removed in Settings: a removed choice falls back to none."""
         before = self.ambience.currentData()
-        fill_ambience_combo(self.ambience, TIMER_AMBIENCE_FIXED, sound_label)
+        fill_ambience_combo(self.ambience, TIMER_AMBIENCE_FIXED)
         if self.ambience.currentData() != before:
             self._on_choice()
 

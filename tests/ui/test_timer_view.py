@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QSpinBox
 
 from app.render import render_session
 from app.tts import FakeEngine
-from app.ui.timer_view import TimerView, bell_durations, clock, sound_label
+from app.ui.ambience_choice import sound_label
+from app.ui.timer_view import TimerView, bell_durations, clock
 
 MS = 0.001
 
