@@ -7,8 +7,7 @@ Without a session bus nothing is published and nothing is said but a debug line.
 The interfaces are QDBusAbstractAdaptors, so that Qt's own meta-object code marshals them: PySide
 turns a Python int into a 32-bit D-Bus integer, and only declared C++ types ("qlonglong") give the
 64-bit Position, Seek offsets and Seeked signal the specification asks for. Inside the Metadata map
-no type can be declared, so `mpris:length` goes out as a 32-bit integer for sessions under 35 minutes
-(64-bit beyond): clients read it as a number either way (measured with PySide6 6.11 and gdbus).
+no type can be declared: `mpris:length` is written as a 64-bit integer by `dbus_int64`.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from PySide6.QtDBus import (
 from PySide6.QtWidgets import QWidget
 
 from app import paths
+from app.ui.dbus_int64 import int64_argument
 from app.ui.player_view import PlayerView, section_start_ms
 from app.ui.stream_player import StreamPlayer
 
@@ -125,6 +125,8 @@ class MediaControls(QObject):
         """The track's metadata as D-Bus wants it (the track id an object path)."""
         plain = self._plain_metadata()
         plain["mpris:trackid"] = QDBusObjectPath(plain["mpris:trackid"])
+        if "mpris:length" in plain:
+            plain["mpris:length"] = int64_argument(plain["mpris:length"])
         return plain
 
     def volume(self) -> float:
