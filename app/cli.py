@@ -10,11 +10,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn
 
 from app import __version__
 from app.about import ABOUT_TEXT
 from app.errors import KindredError
+from app.terminal.progress import ProgressDisplay
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MIN_RATE_WPM, MAX_RATE_WPM = 80, 250
@@ -424,7 +425,7 @@ def open_window() -> int:
 def _window(in_tray: bool = False) -> int:
     """No command: open the window. Qt is loaded here only, never by the other commands."""
     try:
-        from app.ui.single_instance import Reached, raise_open_window
+        from app.ui.services.single_instance import Reached, raise_open_window
 
         # Before the window's modules load (a second or two): a second start ends at once.
         asked = raise_open_window()
@@ -452,8 +453,9 @@ def _play(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     try:
         # The one headless command that loads Qt, and only now: the others must stay light.
-        from app.ui.single_instance import play_in_open_window
-        from app.ui.terminal_player import ambience_for, play_in_terminal
+        from app.terminal.play_options import ambience_for
+        from app.ui.services.single_instance import play_in_open_window
+        from app.ui.services.terminal_session import play_in_terminal
     except ImportError as error:
         print(
             f"Playback is not available here ({error}). Install the system package libpulse0 "
@@ -499,32 +501,6 @@ def _check_output(output: Path, name_hint: str = "Give a file name ending in .wa
     if os.path.isdir(folder) and not os.access(folder, os.W_OK | os.X_OK):
         raise KindredError(f"Kindred may not write to {folder}. Choose another folder.", title)
 
-
-class ProgressDisplay:
-    """A bar redrawn in place on a terminal; plain lines, one per stage or tenth, otherwise."""
-
-    def __init__(self, stream: TextIO):
-        self.stream = stream
-        self.interactive = stream.isatty()
-        self.last_line: tuple[str, int] | None = None
-
-    def update(self, fraction: float, stage: str) -> None:
-        percent = int(max(0.0, min(1.0, fraction)) * 100)
-        if self.interactive:
-            width = max(10, min(40, shutil.get_terminal_size((80, 20)).columns - 40))
-            filled = percent * width // 100
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {percent:3d}% {stage:<30}")
-            self.stream.flush()
-            return
-        step = (stage, percent // 10)
-        if step != self.last_line:
-            self.last_line = step
-            print(f"{percent:3d}% {stage}", file=self.stream, flush=True)
-
-    def finish(self) -> None:
-        if self.interactive:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -640,7 +616,7 @@ def _history(args: argparse.Namespace) -> int:
         check_import_file(args.import_file)  # every row checked before the database is touched
         with _listen_log() as log:
             added, already = log.add_listens(csv_listens(args.import_file))
-        # The History page's Import CSV… says the same (app/ui/history_csv.py).
+        # The History page's Import CSV… says the same (app/ui/pages/history/csv_buttons.py).
         print(import_summary(added, already, args.import_file))
         return EXIT_OK
     with _listen_log() as log:

@@ -91,7 +91,7 @@ def view_measures(log: ListenLog, store: Store) -> list:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.history_view import HistoryView
+    from app.ui.pages.history.page import HistoryView
 
     app = QApplication.instance() or QApplication([])
     views = []

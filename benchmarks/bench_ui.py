@@ -342,7 +342,7 @@ from app import paths
 from app.render.streaming import StreamingSession
 from app.script import load_script
 from app.tts import create_engine
-from app.ui.stream_player import StreamPlayer
+from app.ui.services.stream_player import StreamPlayer
 app = QCoreApplication([])
 length = float(sys.argv[1])
 with create_engine() as engine:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import ProgressDisplay, main
+from app.cli import main
+from app.terminal.progress import ProgressDisplay
 from tests.program import ROOT, kindred
 from tests.terminal import read_until_closed
 

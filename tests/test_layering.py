@@ -11,7 +11,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 
 #: What each part of app/ may import from app/ (DESIGN.md's arrows). Shared helpers at the
 #: top of the package (errors, files, paths, leftovers) are open to all.
-SHARED = {"errors", "files", "paths", "leftovers"}
+SHARED = {"errors", "files", "paths", "leftovers", "time_text"}
 ALLOWED = {
     "script": {"script"} | SHARED,
     "tts": {"tts"} | SHARED,

@@ -29,9 +29,9 @@ from app import paths  # noqa: E402
 from app.history import Store  # noqa: E402
 from app.library import load_catalogue  # noqa: E402
 from app.tts import create_engine  # noqa: E402
+from app.ui.dialogs.settings import SettingsDialog  # noqa: E402
 from app.ui.main_window import WRITE_PAGE, MainWindow, app_icon  # noqa: E402
-from app.ui.player_view import PLAYING_PAGE  # noqa: E402
-from app.ui.settings_dialog import SettingsDialog  # noqa: E402
+from app.ui.pages.player.page import PLAYING_PAGE  # noqa: E402
 from app.ui.theme import apply_theme  # noqa: E402
 from tests.pulse import private_pulse  # noqa: E402
 

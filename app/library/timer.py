@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 from app.script import MAX_LENGTH_SECONDS, MAX_PAUSE_SECONDS, Bell, Item, Meta, Pause, Script, Section
+from app.time_text import length_label
 
 #: The renderer's quiet before the first sound and after the last (app.render.timeline's
 #: LEAD_IN and LEAD_OUT; library may not import render, and a test keeps the two equal).
@@ -30,19 +31,6 @@ DEFAULT_TIMER_BELL = "singing-bowl"
 DEFAULT_INTERVAL_BELL = "soft-chime"
 TIMER_THEME = "timer"
 
-
-def length_label(seconds: float) -> str:
-    """How the timer names a length: "20 min", "1 h 30 min", "7 min 30 s"."""
-    seconds = round(float(seconds), 3)
-    hours, rest = divmod(int(seconds), 3600)
-    minutes = rest // 60
-    secs = round(seconds - hours * 3600 - minutes * 60, 3)
-    parts = [f"{hours} h"] if hours else []
-    if minutes:
-        parts.append(f"{minutes} min")
-    if secs or not parts:
-        parts.append(f"{secs:g} s")
-    return " ".join(parts)
 
 
 def make_timer_script(

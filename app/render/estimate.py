@@ -29,6 +29,7 @@ from pathlib import Path
 from app.render.pcm import SESSION_RATE
 from app.render.timeline import LENGTH_TOLERANCE, LengthError, plan_timeline
 from app.script import MAX_LENGTH_SECONDS, Script, ScriptError, field_line, format_duration
+from app.time_text import minutes_and_seconds
 from app.tts.engine import DEFAULT_RATE_WPM
 
 #: No sentence is spoken faster than this, however short ("Rest.").
@@ -79,20 +80,6 @@ class LengthEstimate:
                 parts.append(f"{name} needs a flexible pause")
         return " · ".join(parts)
 
-
-def minutes_and_seconds(seconds: float) -> str:
-    """`252.4` -> "4 min 12 s", to the nearest second; "1 h 2 min" style past an hour."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes or (hours and secs):
-        parts.append(f"{minutes} min")
-    if secs or not parts:
-        parts.append(f"{secs} s")
-    return " ".join(parts)
 
 
 def sentence_seconds(sentence: str, rate: int = DEFAULT_RATE_WPM) -> float:

@@ -28,6 +28,7 @@ from app.render.ffmpeg import dies_with_parent, ffmpeg_or_raise
 from app.render.loudness import integrated_loudness, limit_peaks, step_frames, true_peak_db
 from app.render.pcm import SESSION_RATE, write_wav
 from app.render.sounds import SOUND_SUFFIXES, ambience_names
+from app.time_text import minutes_and_seconds
 
 #: Longer files would only cost memory and disk: the loop repeats under the session anyway.
 MAX_SECONDS = 10 * 60
@@ -75,7 +76,7 @@ def import_sound(source: Path) -> AddedSound:
     samples = decode_mono(source)
     if len(samples) > MAX_SECONDS * SESSION_RATE:
         raise SoundImportError(
-            f"{source.name} lasts more than {_duration_text(MAX_SECONDS)}, the most a background sound "
+            f"{source.name} lasts more than {minutes_and_seconds(MAX_SECONDS)}, the most a background sound "
             "can last (it repeats under the session). Cut a shorter piece of it and add that."
         )
     sound = trim_silence(samples, SESSION_RATE)
@@ -202,10 +203,6 @@ def _limit_circular(loop: np.ndarray, rate: int, ceiling_db: float) -> np.ndarra
     margin = min(len(loop), round(0.05 * rate))  # well past the limiter's few milliseconds
     padded = np.concatenate([loop[-margin:], loop, loop[:margin]])
     return limit_peaks(padded, rate, ceiling_db)[margin : margin + len(loop)]
-
-
-def _duration_text(seconds: int) -> str:
-    return f"{seconds // 60} minutes" if seconds % 60 == 0 else f"{seconds} seconds"
 
 
 def name_for(source: Path) -> str:

@@ -19,7 +19,7 @@ from app.render.sound_import import empty_trash as empty_sound_trash
 from app.tts import create_engine
 from app.tts.voice_import import empty_trash
 from app.ui.main_window import MainWindow, app_icon
-from app.ui.single_instance import Reached, become_the_instance
+from app.ui.services.single_instance import Reached, become_the_instance
 from app.ui.theme import apply_theme
 from app.ui.window_requests import answer_request
 

@@ -37,25 +37,26 @@ from app.library.drafts import DraftStore
 from app.library.user_scripts import IMPORT_SUFFIXES, UserLibrary
 from app.render.streaming import StreamingSession
 from app.script import Script
+from app.time_text import minutes_and_seconds
 from app.tts import SpeechEngine, neural_voices
 from app.tts.piper_voices import PiperVoiceFile, user_voices
 from app.tts.voice_import import TrashedVoice, import_voice, remove_voice, restore_voice
-from app.ui.editor_page import EditorPage, paragraph_script
-from app.ui.export_dialog import ExportDialog, open_export_dialog, retire_export_dialog
-from app.ui.history_view import HistoryView
-from app.ui.inhibit import SleepInhibitor
-from app.ui.library_view import LibraryView
-from app.ui.mpris import publish_media_controls
-from app.ui.note_dialog import NoteDialog
-from app.ui.player_view import PlayerView, preferred_ambience
-from app.ui.pool_task import CallTask
-from app.ui.reading_dialogs import about_dialog
-from app.ui.reminder_notifier import DailyReminder
-from app.ui.settings_dialog import SettingsDialog
-from app.ui.stream_player import SKIP_MS, StreamPlayer
+from app.ui.dialogs.export import ExportDialog, open_export_dialog, retire_export_dialog
+from app.ui.dialogs.note import NoteDialog
+from app.ui.dialogs.reading import about_dialog
+from app.ui.dialogs.settings import SettingsDialog
+from app.ui.pages.history.page import HistoryView
+from app.ui.pages.library.page import LibraryView
+from app.ui.pages.player.page import PlayerView, preferred_ambience
+from app.ui.pages.timer.page import TimerView
+from app.ui.pages.write.page import EditorPage, paragraph_script
+from app.ui.services.inhibit import SleepInhibitor
+from app.ui.services.mpris import publish_media_controls
+from app.ui.services.pool_task import CallTask
+from app.ui.services.reminder_notifier import DailyReminder
+from app.ui.services.stream_player import SKIP_MS, StreamPlayer
 from app.ui.theme import SystemSchemeFollower, apply_theme
-from app.ui.timer_view import TimerView
-from app.ui.widgets import button
+from app.ui.widgets.basics import button
 
 PREVIEW_TEXT = "Hello. This is how I sound. Let us take a slow breath together."
 #: The pages by their index in the window's stack; indexes never change (tests and code use them).
@@ -262,7 +263,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 "Continue where you left off?",
-                f"You stopped “{entry.title}” at {position_ms // 60000} min {position_ms // 1000 % 60} s. "
+                f"You stopped “{entry.title}” at {minutes_and_seconds(position_ms // 1000)}. "
                 "Continue from there?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.Yes,

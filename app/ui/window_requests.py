@@ -1,4 +1,4 @@
-"""The open window's answers to a second start (see app.ui.single_instance)."""
+"""The open window's answers to a second start (see app.ui.services.single_instance)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from app.errors import KindredError
 from app.library import resolve_script
 from app.script import ScriptErrors
-from app.ui import instance_protocol as protocol
-from app.ui.player_view import PROBLEM_PAGE
+from app.ui.pages.player.page import PROBLEM_PAGE
+from app.ui.services import instance_protocol as protocol
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow

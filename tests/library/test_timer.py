@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 
 from app.library import timer
-from app.library.timer import length_label, make_timer_script
+from app.library.timer import make_timer_script
 from app.render import plan_timeline, render_session
 from app.render import timeline as render_timeline
 from app.render.pcm import SESSION_RATE, frame_count
 from app.render.sounds import bell_names, decoded_bell
 from app.script import MAX_PAUSE_SECONDS, Pause, parse_script, script_to_text
+from app.time_text import length_label
 from app.tts import FakeEngine
 
 MS = 0.001

@@ -14,7 +14,6 @@ from app.render.estimate import (
     OfferedLength,
     bell_frames,
     estimate_lengths,
-    minutes_and_seconds,
     sentence_seconds,
 )
 from app.render.pcm import SESSION_RATE, frame_count
@@ -22,6 +21,7 @@ from app.render.sounds import bell_names, decoded_bell
 from app.render.timeline import LEAD_IN, LEAD_OUT, PARAGRAPH_GAP
 from app.script import load_script, parse_script
 from app.script.template import template_text
+from app.time_text import minutes_and_seconds
 from app.tts import FakeEngine
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"

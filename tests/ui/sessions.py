@@ -3,8 +3,8 @@
 from app import paths
 from app.history import ListenLog, Store
 from app.tts import FakeEngine
-from app.ui.player_view import PlayerView
-from app.ui.stream_player import StreamPlayer
+from app.ui.pages.player.page import PlayerView
+from app.ui.services.stream_player import StreamPlayer
 
 SHORT_SCRIPT = """---
 title: Short Test

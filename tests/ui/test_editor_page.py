@@ -20,10 +20,11 @@ from app.library.drafts import DraftStore, draft_key
 from app.library.user_scripts import UserLibrary
 from app.script import MAX_FILE_BYTES, Speech, parse_script
 from app.script.template import template_text
+from app.time_text import clock_tenths
 from app.tts import FakeEngine
-from app.ui.editor_page import EditorPage, minutes_seconds
 from app.ui.main_window import WRITE_PAGE, MainWindow
-from app.ui.stream_player import StreamPlayer
+from app.ui.pages.write.page import EditorPage
+from app.ui.services.stream_player import StreamPlayer
 
 BUNDLED = paths.bundled_scripts_dir() / "pause-before-you-react.md"
 
@@ -544,7 +545,7 @@ def test_play_from_here_plays_the_unsaved_text_from_the_cursors_section(qtbot, w
     assert path.read_text("utf-8") == template_text("Evening Kindness")  # played, not saved
     # The length of that session is shown in the editor, until the text changes.
     length = view.now.timeline["length"]
-    assert page.editor.exact_label.text().startswith(f"Plays for {minutes_seconds(length)}")
+    assert page.editor.exact_label.text().startswith(f"Plays for {clock_tenths(length)}")
     assert not page.editor.exact_label.isHidden()
 
 
@@ -558,13 +559,13 @@ def test_play_from_here_with_errors_says_to_fix_them(qtbot, window):
 
 
 def test_minutes_seconds_to_the_tenth():
-    assert minutes_seconds(600) == "10:00.0"
-    assert minutes_seconds(61.26) == "1:01.3"
-    assert minutes_seconds(59.96) == "1:00.0"
+    assert clock_tenths(600) == "10:00.0"
+    assert clock_tenths(61.26) == "1:01.3"
+    assert clock_tenths(59.96) == "1:00.0"
 
 
 def test_a_long_unbroken_stretch_of_typing_is_kept_without_waiting_for_a_pause(qtbot, page, monkeypatch):
-    monkeypatch.setattr("app.ui.editor_page.DRAFT_MAX_AGE_S", 0.0)
+    monkeypatch.setattr("app.ui.pages.write.page.DRAFT_MAX_AGE_S", 0.0)
     path = page.new_script()
     type_at_end(qtbot, page, "\nNo pause at all")
     # Kept while typing, with no event loop turn for the pause timer to fire.

@@ -15,9 +15,9 @@ from app.library import load_catalogue
 from app.render.sounds import ambience_names
 from app.script import parse_script
 from app.tts import FakeEngine
-from app.ui.export_dialog import ExportDialog, suggested_name, with_format_suffix
-from app.ui.library_view import LibraryView
+from app.ui.dialogs.export import ExportDialog, suggested_name, with_format_suffix
 from app.ui.main_window import MainWindow
+from app.ui.pages.library.page import LibraryView
 from tests.ui.sessions import SHORT_SCRIPT, player_view_fixture
 
 #: The short script with many sentences, so an export takes long enough to be cancelled part-way.

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.history import ListenLog, Store, export_csv
 from app.history.csv_io import COLUMNS
-from app.ui import history_csv
-from app.ui.history_view import HistoryView
+from app.ui.pages.history import csv_buttons as history_csv
+from app.ui.pages.history.page import HistoryView
 
 
 def fill(log):

@@ -10,9 +10,9 @@ from app.history import NewListen, practice_days
 from app.history.listens import MANUAL_TITLE
 from app.library import load_catalogue
 from app.tts import FakeEngine
-from app.ui.history_view import PAGE_SIZE, HistoryView
+from app.ui.dialogs.note import NoteDialog
 from app.ui.main_window import PAGES, MainWindow
-from app.ui.note_dialog import NoteDialog
+from app.ui.pages.history.page import PAGE_SIZE, HistoryView
 
 
 def log_listen(log, title="Loving kindness", theme="kindness", heard=600.0, length=600.0, days_ago=0):

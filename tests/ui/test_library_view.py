@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QWidget
 from app.history import Store
 from app.library import LibraryEntry, load_catalogue
 from app.script import parse_script
-from app.ui.library_model import LibraryFilterModel, LibraryModel
-from app.ui.library_view import LibraryView, _ContinueItem, minutes_left_text
+from app.ui.pages.library.model import LibraryFilterModel, LibraryModel
+from app.ui.pages.library.page import LibraryView, _ContinueItem, minutes_left_text
 
 SCRIPTS = {
     "harbour": """---

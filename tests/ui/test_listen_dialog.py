@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QDoubleSpinBox, QSpinBox, QTextEdit
 
-from app.ui.history_view import HistoryView
-from app.ui.listen_dialog import ListenDialog
+from app.ui.dialogs.listen import ListenDialog
+from app.ui.pages.history.page import HistoryView
 
 
 def opened(qtbot, log, listen=None):

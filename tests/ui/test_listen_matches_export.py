@@ -31,7 +31,7 @@ CHILD = textwrap.dedent(
     from app.render.streaming import StreamingSession
     from app.script import parse_script
     from app.tts import FakeEngine
-    from app.ui.stream_player import StreamPlayer
+    from app.ui.services.stream_player import StreamPlayer
 
     app = QCoreApplication([])
     script = parse_script(Path(sys.argv[1]).read_text("utf-8"))

@@ -4,8 +4,8 @@ import pytest
 
 from app.script import parse_script
 from app.tts import FakeEngine
-from app.ui.player_view import PlayerView
-from app.ui.stream_player import StreamPlayer
+from app.ui.pages.player.page import PlayerView
+from app.ui.services.stream_player import StreamPlayer
 from tests.ui.sessions import SHORT_SCRIPT, player_view_fixture
 
 

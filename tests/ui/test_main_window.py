@@ -143,7 +143,7 @@ def test_the_reason_for_the_robot_voice_is_told_once(qtbot, store):
 
 
 def test_the_sidebar_marks_settings_and_about_while_their_dialogs_are_open(qtbot, window, monkeypatch):
-    from app.ui.settings_dialog import SettingsDialog
+    from app.ui.dialogs.settings import SettingsDialog
 
     window.show_page(HISTORY_PAGE)
     seen = {}

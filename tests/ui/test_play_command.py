@@ -21,7 +21,9 @@ import pytest
 
 from app.render.sounds import UnknownSound, ambience_source
 from app.script import parse_script
-from app.ui.terminal_player import _printable, ambience_for, elide, format_clock, status_text
+from app.terminal.play_options import ambience_for
+from app.terminal.status_line import elide, printable, status_text
+from app.time_text import clock_ms
 from tests.terminal import read_until_closed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +56,7 @@ Breathe out.
 
 #: A sound server that cannot exist: the "no sound output" case, whatever this machine has.
 NO_SERVER = "unix:/nonexistent/kindred-no-sound-server"
-PLAY_LINE = re.compile(r"^▶ (\d\d:\d\d) / (\d\d:\d\d)  (.*)$")
+PLAY_LINE = re.compile(r"^▶ (\d+:\d\d) / (\d+:\d\d)  (.*)$")
 
 
 def write(path: Path, text: str) -> Path:
@@ -95,8 +97,8 @@ def test_play_runs_to_the_end_and_says_so(tmp_path):
     shown = [PLAY_LINE.match(line) for line in lines[:-1]]
     assert all(shown), lines
     # Plain lines (not a terminal): one at the start and one as each section begins, the last at the end.
-    assert shown[0].group(1) == "00:00"
-    assert shown[-1].group(1) == shown[-1].group(2) == "00:04"
+    assert shown[0].group(1) == "0:00"
+    assert shown[-1].group(1) == shown[-1].group(2) == "0:04"
     assert any(match.group(3).startswith("Resting") for match in shown)
     assert "\r" not in result.stdout
     # It really played the session through rather than stopping at once.
@@ -123,12 +125,12 @@ def test_play_redraws_one_line_on_a_terminal(tmp_path):
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr.decode()
     text = shown.decode()
-    assert "\r▶ 00:0" in text
+    assert "\r▶ 0:0" in text
     redraws = text.split("\r\n")[0].split("\r")  # everything drawn before the first real line break
     assert len(redraws) > 3
     assert any("Arriving — Breathe in." in redraw for redraw in redraws)
     assert text.rstrip().endswith("Session complete.")
-    assert "▶ 00:04 / 00:04  Resting\r\nSession complete." in text
+    assert "▶ 0:04 / 0:04  Resting\r\nSession complete." in text
 
 
 # -- stopping ----------------------------------------------------------------------------
@@ -157,7 +159,7 @@ def test_ctrl_c_stops_cleanly_with_status_130(tmp_path):
             process.wait()
     assert process.returncode == 130, stderr
     last = stdout.splitlines()[-1]
-    assert re.fullmatch(r"Stopped at 00:0[1-3]\.", last), stdout
+    assert re.fullmatch(r"Stopped at 0:0[1-3]\.", last), stdout
     assert "Session complete." not in stdout
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     # The listen is in the history, with what was heard before Ctrl+C, not completed.
@@ -245,9 +247,9 @@ def test_the_ambience_is_the_scripts_unless_named_or_none():
 
 
 def test_clock_and_status_line():
-    assert format_clock(0) == "00:00"
-    assert format_clock(192_400) == "03:12"
-    assert format_clock(3_723_000) == "1:02:03"
+    assert clock_ms(0) == "0:00"
+    assert clock_ms(192_400) == "3:12"
+    assert clock_ms(3_723_000) == "1:02:03"
     timeline = {
         "length": 600.0,
         "sections": [{"title": "Arriving", "start": 0.5}, {"title": "Resting", "start": 100.0}],
@@ -256,10 +258,10 @@ def test_clock_and_status_line():
             {"start": 100.0, "end": 104.0, "text": "Breathe out.", "section": 1, "paragraph": 1},
         ],
     }
-    assert status_text(timeline, 1_000, 600_000) == "▶ 00:01 / 10:00  Arriving — Breathe in."
-    assert status_text(timeline, 50_000, 600_000) == "▶ 00:50 / 10:00  Arriving"  # a silence: no caption
-    assert status_text(timeline, 192_000, 600_000) == "▶ 03:12 / 10:00  Resting"
-    assert status_text({"sections": [], "cues": []}, 0, 5_000, "Untitled") == "▶ 00:00 / 00:05  Untitled"
+    assert status_text(timeline, 1_000, 600_000) == "▶ 0:01 / 10:00  Arriving — Breathe in."
+    assert status_text(timeline, 50_000, 600_000) == "▶ 0:50 / 10:00  Arriving"  # a silence: no caption
+    assert status_text(timeline, 192_000, 600_000) == "▶ 3:12 / 10:00  Resting"
+    assert status_text({"sections": [], "cues": []}, 0, 5_000, "Untitled") == "▶ 0:00 / 0:05  Untitled"
     assert elide("Breathe in slowly", 10) == "Breathe i…"
     assert len(elide("x" * 200, 40)) == 40
     assert elide("short", 40) == "short"
@@ -270,7 +272,7 @@ def test_a_terminal_that_cannot_show_the_symbols_gets_plain_ones():
         encoding = "ascii"
 
     assert (
-        _printable("▶ 00:01 / 10:00  Arriving — Breathe…", Ascii())
-        == "> 00:01 / 10:00  Arriving - Breathe..."
+        printable("▶ 0:01 / 10:00  Arriving — Breathe…", Ascii())
+        == "> 0:01 / 10:00  Arriving - Breathe..."
     )
-    assert _printable("▶ 00:01", io.StringIO()) == "▶ 00:01"
+    assert printable("▶ 0:01", io.StringIO()) == "▶ 0:01"

@@ -5,7 +5,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.script import parse_script
-from app.ui.player_view import COMPLETE_PAGE, PLAYING_PAGE, map_position
+from app.ui.pages.player.page import COMPLETE_PAGE, PLAYING_PAGE, map_position
 from app.ui.theme import apply_theme
 from tests.ui.sessions import SHORT_SCRIPT, player_view_fixture
 

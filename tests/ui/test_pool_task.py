@@ -3,7 +3,7 @@
 from PySide6.QtCore import QThreadPool
 
 from app.errors import KindredError
-from app.ui.pool_task import CallTask
+from app.ui.services.pool_task import CallTask
 
 
 class Refused(KindredError):

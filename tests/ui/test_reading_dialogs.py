@@ -13,8 +13,8 @@ from app import __version__, paths
 from app.about import espeak_ng_version
 from app.library import load_catalogue
 from app.tts import FakeEngine
+from app.ui.dialogs.reading import about_dialog, writing_guide_dialog
 from app.ui.main_window import WRITE_PAGE, MainWindow
-from app.ui.reading_dialogs import about_dialog, writing_guide_dialog
 
 
 def test_about_shows_the_licence_and_every_third_party_notice(qtbot):

@@ -6,7 +6,7 @@ from PySide6.QtCore import QTime
 
 from app import reminders
 from app.tts import Voice
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.dialogs.settings import SettingsDialog
 
 
 def test_reminder_rows_store_each_change_and_toggle_the_autostart_entry(qtbot, store, tmp_path, monkeypatch):

@@ -6,8 +6,8 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QFont, QPalette, QTextCharFor
 from PySide6.QtWidgets import QToolButton
 
 from app.script import Bell, Pause, ScriptError, Section, Speech, parse_script
-from app.ui.script_editor import MAX_SHOWN_PROBLEMS, ScriptEditor
-from app.ui.script_highlighter import contrast
+from app.ui.pages.write.highlighter import contrast
+from app.ui.pages.write.script_editor import MAX_SHOWN_PROBLEMS, ScriptEditor
 from app.ui.theme import DARK, LIGHT
 
 SCRIPT = """---

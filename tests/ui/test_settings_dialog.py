@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QSlider
 
 from app import paths
 from app.tts import DEFAULT_RATE_WPM, FakeEngine, Voice
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.dialogs.settings import SettingsDialog
 
 VOICES = [
     *FakeEngine().voices(),
@@ -210,7 +210,7 @@ def test_add_a_voice_hands_the_chosen_file_to_the_window(qtbot, store, monkeypat
     qtbot.addWidget(dialog)
     chosen = str(tmp_path / "en_US-new-medium.onnx")
     monkeypatch.setattr(
-        "app.ui.settings_dialog.QFileDialog.getOpenFileName", lambda *args, **kwargs: (chosen, "")
+        "app.ui.dialogs.settings.QFileDialog.getOpenFileName", lambda *args, **kwargs: (chosen, "")
     )
     with qtbot.waitSignal(dialog.addVoiceRequested) as requested:
         dialog.add_voice_button.click()

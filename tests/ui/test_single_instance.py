@@ -24,10 +24,10 @@ from PySide6.QtNetwork import QLocalServer
 
 from app.library import load_catalogue
 from app.tts import FakeEngine
-from app.ui import instance_protocol as protocol
 from app.ui.main_window import MainWindow
-from app.ui.player_view import PLAYING_PAGE
-from app.ui.single_instance import (
+from app.ui.pages.player.page import PLAYING_PAGE
+from app.ui.services import instance_protocol as protocol
+from app.ui.services.single_instance import (
     ALREADY_OPEN,
     InstanceServer,
     Reached,
@@ -166,7 +166,7 @@ def name(tmp_path):
 #: asking would keep the server here from answering.
 ASKER = """
 import json, sys
-from app.ui.single_instance import ask
+from app.ui.services.single_instance import ask
 answer = ask(json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
 print(json.dumps({"reached": answer.reached.value, "reply": answer.reply}))
 """

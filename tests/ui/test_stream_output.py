@@ -27,7 +27,7 @@ CHILD = textwrap.dedent(
     from app.render.voice_track import SessionSource, VoiceTrack
     from app.script import parse_script
     from app.tts import FakeEngine
-    from app.ui.stream_output import StreamOutput
+    from app.ui.services.stream_output import StreamOutput
 
     script = parse_script(Path(sys.argv[1]).read_text("utf-8"))
     cache_root = Path(sys.argv[2])
@@ -89,7 +89,7 @@ BUSY_CHILD = textwrap.dedent(
     import time
     import numpy as np
     from PySide6.QtCore import QCoreApplication
-    from app.ui.stream_output import StreamOutput
+    from app.ui.services.stream_output import StreamOutput
 
     class Tone:
         total_frames = 22050 * 6

@@ -24,7 +24,7 @@ CHILD = textwrap.dedent(
     from app.render.streaming import StreamingSession
     from app.script import parse_script
     from app.tts import FakeEngine
-    from app.ui.stream_player import StreamPlayer
+    from app.ui.services.stream_player import StreamPlayer
 
     app = QCoreApplication([])
     script = parse_script(Path(sys.argv[1]).read_text("utf-8"))
@@ -110,7 +110,7 @@ def test_without_any_sound_output_the_session_plays_on_silently_to_its_end(qtbot
     from app.render.streaming import StreamingSession
     from app.script import parse_script
     from app.tts import FakeEngine
-    from app.ui.stream_player import StreamPlayer
+    from app.ui.services.stream_player import StreamPlayer
 
     text = "---\ntitle: T\nsummary: S.\ntheme: t\n---\nBreathe in.\n[pause 1s+]\nBreathe out.\n"
     script = parse_script(text)

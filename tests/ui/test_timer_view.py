@@ -5,9 +5,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QSpinBox
 
 from app.render import render_session
+from app.time_text import clock
 from app.tts import FakeEngine
-from app.ui.ambience_choice import sound_label
-from app.ui.timer_view import TimerView, bell_durations, clock
+from app.ui.pages.timer.page import TimerView, bell_durations
+from app.ui.widgets.ambience_choice import sound_label
 
 MS = 0.001
 

@@ -1,0 +1,1 @@
+"""The window's pages: one package each, and no page imports another."""
