@@ -79,3 +79,9 @@ def resolve_script(name: str, *, files: bool = True) -> tuple[str, Script]:
     if entry.script is None:
         raise ScriptErrors(entry.errors, str(entry.path))
     return entry.slug, entry.script
+
+
+def theme_label(theme: str) -> str:
+    """A theme slug as people read it: `self-compassion` -> `Self compassion`."""
+    words = theme.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

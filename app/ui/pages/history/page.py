@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.history import DayPractice, Listen, ListenLog, Store, minutes_per_week, practice_days, statistics
+from app.library.catalogue import theme_label
 from app.ui.dialogs.listen import ListenDialog, aware_start
 from app.ui.pages.history.csv_buttons import HistoryCsvButtons
-from app.ui.pages.library.model import theme_label
 from app.ui.widgets.basics import labelled
 
 #: How many listens the table shows at first, and how many more each "Show more" adds.

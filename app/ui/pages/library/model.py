@@ -20,18 +20,13 @@ from PySide6.QtCore import (
 )
 
 from app.library import LibraryEntry
+from app.library.catalogue import theme_label
 from app.script import format_duration
 
 NATURAL_LENGTH = "natural length"
 HAS_ERRORS = "has errors"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def theme_label(theme: str) -> str:
-    """A theme slug as people read it: `self-compassion` -> `Self compassion`."""
-    words = theme.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
 
 
 def lengths_text(entry: LibraryEntry) -> str:

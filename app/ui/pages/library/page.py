@@ -62,6 +62,7 @@ from PySide6.QtWidgets import (
 
 from app.history import Store
 from app.library import LibraryEntry
+from app.library.catalogue import theme_label
 from app.render.estimate import playable_lengths
 from app.script import format_duration
 from app.tts.engine import DEFAULT_RATE_WPM
@@ -70,7 +71,6 @@ from app.ui.pages.library.model import (
     NATURAL_LENGTH,
     LibraryFilterModel,
     LibraryModel,
-    theme_label,
 )
 from app.ui.widgets.basics import button, labelled, local_shortcut
 
