@@ -20,7 +20,7 @@ def no_desktop_bus(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def kindred_home(tmp_path, monkeypatch):
-    """Every test gets its own data, cache and music folders (DESIGN.md: KINDRED_HOME)."""
+    """Every test gets its own data, cache and music folders (docs/architecture.md: KINDRED_HOME)."""
     home = tmp_path / "kindred-home"
     monkeypatch.setenv("KINDRED_HOME", str(home))
     return home

@@ -14,7 +14,7 @@ from app.errors import KindredError
 from app.script import MAX_LENGTH_SECONDS, Bell, Pause, Script, Speech, format_duration
 from app.tts.sentences import split_sentences
 
-#: Silence between two paragraphs with no pause directive between them (DESIGN.md).
+#: Silence between two paragraphs with no pause directive between them (docs/architecture.md).
 PARAGRAPH_GAP = 1.5
 #: A breath between the sentences of one paragraph; shorter than any declared pause.
 SENTENCE_GAP = 0.45

@@ -13,7 +13,8 @@ PiperEngine. It speaks the protocol of app/tts/worker.py, with these fields of i
             (load the voice and speak a word: the reply says whether it works)
 
 One onnxruntime thread per worker: two single-threaded workers render a session faster on
-two cores than one worker with two threads (STACK_NOTES), and suffer less under load.
+two cores than one worker with two threads (9.5–10 s against 11.9–12.1 s for the same render,
+measured with piper-tts 1.3), and suffer less under load.
 """
 
 from __future__ import annotations
