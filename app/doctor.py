@@ -268,12 +268,13 @@ def check_library() -> Check:
 def check_cache_folder() -> Check:
     """The cache folder as any folder, and how much sound it keeps against its limit."""
     from app.history.store import read_setting
-    from app.render.cache_limit import LIMIT_SETTING, cache_size, limit_bytes
+    from app.render.cache_limit import cache_size, limit_bytes
+    from app.settings import CACHE_LIMIT_GB
 
     check = check_folder("cache folder", paths.cache_dir())
     if not check.ok:
         return check
-    limit = limit_bytes(read_setting(paths.database_path(), LIMIT_SETTING))
+    limit = limit_bytes(CACHE_LIMIT_GB.value_of(read_setting(paths.database_path(), CACHE_LIMIT_GB.key)))
     kept = cache_size(paths.cache_dir())
     return Check(
         check.name, True, f"{check.detail}; {kept / 1e6:.0f} MB of sound kept, at most {limit / 1024**3:g} GB"

@@ -51,12 +51,13 @@ def noted_folder(folder: Path) -> Iterator[None]:
     try:
         notes.mkdir(parents=True, exist_ok=True)
         note.write_text(str(folder), "utf-8")
+        noted = True
     except OSError:
-        note = None  # an unwritable cache must not stop the write itself
+        noted = False  # an unwritable cache must not stop the write itself
     try:
         yield
     finally:
-        if note is not None:
+        if noted:
             with contextlib.suppress(OSError):
                 note.unlink()
 

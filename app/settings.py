@@ -19,10 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from app import reminders
+from app.library.timer import DEFAULT_INTERVAL_BELL, DEFAULT_TIMER_BELL
 from app.render.cache_limit import DEFAULT_LIMIT_GB, LIMIT_SETTING, MAX_LIMIT_GB, MIN_LIMIT_GB
 from app.tts.engine import DEFAULT_RATE_WPM
 
 T = TypeVar("T")
+#: What the store gives for a key it does not hold.
+MISSING: Any = object()
 
 #: The speaking rates the voices are asked for (words per minute), by the window and `--rate`.
 MIN_RATE_WPM, MAX_RATE_WPM = 80, 250
@@ -44,10 +48,15 @@ class Setting(Generic[T]):
     key: str
     default: T
     read: Callable[[object], T | None]  # the typed value, or None when the stored one is unusable
+    #: A stored null is a choice ("no bell"), not an unset setting.
+    none_is_a_choice: bool = False
 
     def value_of(self, stored: object) -> T:
-        if stored is None:
+        """The typed value of what the store holds (MISSING: nothing is stored)."""
+        if stored is MISSING:
             return self.default
+        if stored is None:
+            return None if self.none_is_a_choice else self.default  # type: ignore[return-value]
         value = self.read(stored)
         return self.default if value is None else value
 
@@ -59,7 +68,7 @@ class Settings:
         self.store = store
 
     def get(self, setting: Setting[T]) -> T:
-        return setting.value_of(self.store.get_setting(setting.key))
+        return setting.value_of(self.store.get_setting(setting.key, MISSING))
 
     def set(self, setting: Setting[T], value: T) -> None:
         self.store.set_setting(setting.key, value)
@@ -82,15 +91,17 @@ def _fraction(stored: object) -> float | None:
 
 
 def _rate(stored: object) -> int | None:
+    """A whole number of words a minute; beyond either end it is held at the end."""
     number = _number(stored)
-    if number is None or number != int(number) or not MIN_RATE_WPM <= number <= MAX_RATE_WPM:
+    if number is None or number != int(number):
         return None
-    return int(number)
+    return max(MIN_RATE_WPM, min(MAX_RATE_WPM, int(number)))
 
 
 def _positive_seconds(stored: object) -> float | None:
+    # As stored (an int stays an int): the combo boxes find their items by exact value.
     number = _number(stored)
-    return number if number is not None and number > 0 else None
+    return stored if number is not None and number > 0 and isinstance(stored, int | float) else None
 
 
 def _cache_limit(stored: object) -> float | None:
@@ -104,6 +115,13 @@ def _text(stored: object) -> str | None:
 
 def _theme(stored: object) -> str | None:
     return stored if isinstance(stored, str) and stored in THEMES else None
+
+
+def _weekdays(stored: object) -> list[int] | None:
+    if not isinstance(stored, list):
+        return None
+    days = [day for day in stored if isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 6]
+    return days if len(days) == len(stored) else None
 
 
 def _flag(stored: object) -> bool | None:
@@ -136,10 +154,18 @@ VOICE_FALLBACK_TOLD: Setting[str | None] = Setting("voice_fallback_told", None, 
 TIMER_LENGTH: Setting[float | None] = Setting("timer_length", None, _positive_seconds)
 TIMER_INTERVAL: Setting[float | None] = Setting("timer_interval", None, _positive_seconds)
 TIMER_INTERVAL_EVERY: Setting[float | None] = Setting("timer_interval_every", None, _positive_seconds)
-TIMER_START_BELL: Setting[str | None] = Setting("timer_start_bell", None, _text)
-TIMER_INTERVAL_BELL: Setting[str | None] = Setting("timer_interval_bell", None, _text)
-TIMER_END_BELL: Setting[str | None] = Setting("timer_end_bell", None, _text)
+#: A bell of None: the listener chose no bell there.
+TIMER_START_BELL: Setting[str | None] = Setting("timer_start_bell", DEFAULT_TIMER_BELL, _text, True)
+TIMER_INTERVAL_BELL: Setting[str | None] = Setting("timer_interval_bell", DEFAULT_INTERVAL_BELL, _text, True)
+TIMER_END_BELL: Setting[str | None] = Setting("timer_end_bell", DEFAULT_TIMER_BELL, _text, True)
 TIMER_AMBIENCE: Setting[str | None] = Setting("timer_ambience", None, _text)
+
+
+#: The daily reminder (read as a whole, typed, by app.reminders.reminder_settings).
+REMINDER_ENABLED: Setting[bool] = Setting(reminders.ENABLED_KEY, False, _flag)
+REMINDER_TIME: Setting[str | None] = Setting(reminders.TIME_KEY, None, _text)
+REMINDER_DAYS: Setting[list[int] | None] = Setting(reminders.DAYS_KEY, None, _weekdays)
+REMINDER_SHOWN_ON: Setting[str | None] = Setting(reminders.SHOWN_KEY, None, _text)
 
 
 def splitter_state(name: str) -> Setting[str | None]:

@@ -66,7 +66,7 @@ def main() -> int:
             (
                 "session",
                 f"{MINUTES} min",
-                f"{SCRIPT.name}, {len(render.timeline['cues'])} utterances, rendered before timing",
+                f"{SCRIPT.name}, {len(render.timeline.cues)} utterances, rendered before timing",
             )
         )
         measuring = timed(lambda: wav_levels(render.wav_path))

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.render import render_session, utterances_of  # noqa: E402
+from app.render import Sidecar, render_session, utterances_of  # noqa: E402
 from app.render.sounds import decoded_bell  # noqa: E402
 from app.render.speech_cache import SpeechCache  # noqa: E402
 from app.script import load_script  # noqa: E402
@@ -46,7 +46,7 @@ MINUTES = 30
 MEMORY_SCRIPT = ROOT / "scripts" / "choosing-compassion.md"
 
 
-def kindred_cold_render(cache_root: Path) -> tuple[float, dict, str]:
+def kindred_cold_render(cache_root: Path) -> tuple[float, Sidecar, str]:
     """Seconds for a whole cold render, voice start-up included, as a user waits for it."""
     script = load_script(SCRIPT)
     started = time.perf_counter()
@@ -66,7 +66,7 @@ def espeak_floor(voice: str, workdir: Path) -> float:
     return time.perf_counter() - started
 
 
-def pydub_way(timeline: dict, cache_root: Path, voice: str, workdir: Path) -> float:
+def pydub_way(timeline: Sidecar, cache_root: Path, voice: str, workdir: Path) -> float:
     """The same finished clips and silences, joined with `AudioSegment +` as most pydub code does."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pydub warns about ffmpeg even for WAV
@@ -74,20 +74,18 @@ def pydub_way(timeline: dict, cache_root: Path, voice: str, workdir: Path) -> fl
 
     with Pyttsx3Engine(workers=1) as engine:
         clips = SpeechCache(cache_root / "speech", engine, voice, DEFAULT_RATE_WPM)
-        sounds = [(cue["start"], cue["end"], clips.path_for(cue["text"])) for cue in timeline["cues"]]
-    sounds += [
-        (bell["start"], bell["end"], decoded_bell(bell["name"], cache_root)) for bell in timeline["bells"]
-    ]
+        sounds = [(cue.start, cue.end, clips.path_for(cue.text)) for cue in timeline.cues]
+    sounds += [(bell.start, bell.end, decoded_bell(bell.name, cache_root)) for bell in timeline.bells]
     sounds.sort()
     started = time.perf_counter()
     session = AudioSegment.empty()
     cursor = 0.0
     for start, end, path in sounds:
-        session += AudioSegment.silent(duration=(start - cursor) * 1000, frame_rate=timeline["sample_rate"])
+        session += AudioSegment.silent(duration=(start - cursor) * 1000, frame_rate=timeline.sample_rate)
         session += AudioSegment.from_wav(path)
         cursor = end
     session += AudioSegment.silent(
-        duration=(timeline["length"] - cursor) * 1000, frame_rate=timeline["sample_rate"]
+        duration=(timeline.length - cursor) * 1000, frame_rate=timeline.sample_rate
     )
     session.export(workdir / "pydub.wav", format="wav").close()
     return time.perf_counter() - started
@@ -165,8 +163,8 @@ def measured_rate(make_engine, rate: int, cache_root: Path, script_path: Path = 
     """Words per minute of speech in a rendered session: words over the cues' sounding time."""
     with make_engine() as engine:
         result = render_session(load_script(script_path), engine, rate=rate, cache_root=cache_root)
-    words = sum(len(cue["text"].split()) for cue in result.timeline["cues"])
-    return words / sum(cue["end"] - cue["start"] for cue in result.timeline["cues"]) * 60
+    words = sum(len(cue.text.split()) for cue in result.timeline.cues)
+    return words / sum(cue.end - cue.start for cue in result.timeline.cues) * 60
 
 
 RUNS = 3
@@ -183,7 +181,7 @@ def main() -> int:
         pydub = pydub_way(timeline, workdir / "cache-0", voice, workdir)
         memory_10, _ = peak_memory_of_render(10)
         memory_60, _ = peak_memory_of_render(60)
-        speech = sum(cue["end"] - cue["start"] for cue in timeline["cues"])
+        speech = sum(cue.end - cue.start for cue in timeline.cues)
 
         # The neural voice: its pace measured once into a book every run shares.
         pace = workdir / "pace.json"
@@ -216,7 +214,7 @@ def main() -> int:
         (
             "session",
             f"{MINUTES} min",
-            f"{SCRIPT.name}: {len(timeline['cues'])} utterances, {speech:.0f} s of speech",
+            f"{SCRIPT.name}: {len(timeline.cues)} utterances, {speech:.0f} s of speech",
         ),
         ("(a) floor: espeak-ng command, same text", f"{floor:.2f} s", f"median of {RUNS}"),
         (
@@ -238,7 +236,7 @@ def main() -> int:
         (
             "neural floor: Piper API, 1 onnxruntime thread",
             f"{floor_one:.2f} s",
-            f"same {len(timeline['cues'])} sentences, length scale {length_scale:.2f}, median of {RUNS}",
+            f"same {len(timeline.cues)} sentences, length scale {length_scale:.2f}, median of {RUNS}",
         ),
         ("neural reference: Piper API, default threads", f"{floor_default:.2f} s", f"median of {RUNS}"),
         (

@@ -182,6 +182,21 @@ def test_check_prints_every_error_as_file_line_col_and_fails(tmp_path):
     assert_no_traceback(result)
 
 
+def test_check_hints_gives_notes_on_pace_and_care_without_failing(tmp_path, capsys):
+    rushed = GOOD.replace(
+        "Breathe in slowly.\n[pause 5s+]\nAnd let the breath go.", "Breathe in, and breathe out.\n[pause 5s+]"
+    )
+    path = write(tmp_path / "rushed.md", rushed)
+    assert main(["check", "--hints", str(path)]) == 0  # advice, not an error
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"{path}: OK (Evening Kindness)"
+    assert lines[1].startswith(f"{path}:8: note (breath): ")
+    assert main(["check", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: OK (Evening Kindness)\n"  # only when asked
+    assert main(["check", "--hints", str(BUNDLED)]) == 0
+    assert capsys.readouterr().out == f"{BUNDLED}: OK (Choosing Compassion)\n"  # the library is clean
+
+
 def test_check_a_missing_file_fails_with_a_clear_message(tmp_path, capsys):
     path = tmp_path / "nowhere.md"
     assert main(["check", str(path)]) == 1

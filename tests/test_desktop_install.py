@@ -167,7 +167,7 @@ def test_the_metainfo_validates_and_names_the_desktop_entry():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Validation was successful" in result.stdout
     text = paths.metainfo_path().read_text("utf-8")
-    assert f"<launchable type=\"desktop-id\">{paths.desktop_template_path().name}</launchable>" in text
+    assert f'<launchable type="desktop-id">{paths.desktop_template_path().name}</launchable>' in text
     assert "<project_license>GPL-3.0-or-later</project_license>" in text
     # Every screenshot it shows is one the repository has.
     for name in ("library", "player", "editor", "history", "timer"):

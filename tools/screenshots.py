@@ -128,10 +128,10 @@ def take_screenshots() -> int:
     wait(app, 60, until=lambda: view.pages.currentIndex() == PLAYING_PAGE and window.player.duration() > 0)
     # Mid-session: the second chapter, on a spoken sentence.
     # A long sentence of the second chapter, caught while it is spoken.
-    cue = next(c for c in view._timeline["cues"] if c["section"] == 1 and c["end"] - c["start"] > 4)
-    window.player.seek(round(cue["start"] * 1000) + 500)
+    cue = next(c for c in view._timeline.cues if c.section == 1 and c.end - c.start > 4)
+    window.player.seek(round(cue.start * 1000) + 500)
     # The voice may still have to speak it: "preparing" until then.
-    wait(app, 60, until=lambda: window.player.position() > cue["start"] * 1000 + 900)
+    wait(app, 60, until=lambda: window.player.position() > cue.start * 1000 + 900)
     window.player.pause()
     wait(app, 0.5)
     save(window, "player")

@@ -44,10 +44,11 @@ def load_entry(path: Path, origin: Origin) -> LibraryEntry:
 def load_catalogue(bundled_dir: Path | None = None, user_dir: Path | None = None) -> list[LibraryEntry]:
     """Bundled scripts, then the user's, each sorted by title; broken files are kept with their errors."""
     entries: list[LibraryEntry] = []
-    for folder, origin in (
+    places: tuple[tuple[Path, Origin], ...] = (
         (bundled_dir or paths.bundled_scripts_dir(), "bundled"),
         (user_dir or paths.user_library_dir(), "user"),
-    ):
+    )
+    for folder, origin in places:
         if not folder.is_dir():
             continue
         found = [load_entry(path, origin) for path in sorted(folder.glob("*.md"))]

@@ -10,14 +10,17 @@ interval bell k at k × interval, and the end bell finishes exactly LEAD_OUT bef
 Every time is placed in whole frames of the renderer's rate and every pause is a whole
 number of frames, so the rendered session is exactly `length_s` long (as the renderer
 rounds it) and no bell drifts, however many intervals there are.
+
+`bell_times` and `describe_bells` say when a timer's bells ring (the Timer page's preview line).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from app.script import MAX_LENGTH_SECONDS, MAX_PAUSE_SECONDS, Bell, Item, Meta, Pause, Script, Section
-from app.time_text import length_label
+from app.time_text import clock, length_label
 
 #: The renderer's quiet before the first sound and after the last (app.render.timeline's
 #: LEAD_IN and LEAD_OUT; library may not import render, and a test keeps the two equal).
@@ -30,7 +33,6 @@ FRAME_RATE = 22050
 DEFAULT_TIMER_BELL = "singing-bowl"
 DEFAULT_INTERVAL_BELL = "soft-chime"
 TIMER_THEME = "timer"
-
 
 
 def make_timer_script(
@@ -51,6 +53,84 @@ def make_timer_script(
     frames of it, so the length is exact for any `length_s`. Raises ValueError, with a
     message fit to show the listener, for combinations that cannot be played.
     """
+    _check_lengths(length_s, interval_s)
+    used = [name for name in (start_bell, end_bell) if name]
+    if interval_s is not None:
+        used.append(interval_bell)
+    durations = _known_durations(bell_seconds, used)
+    placed = _place_bells(length_s, interval_s, start_bell, end_bell, interval_bell, durations, frame_rate)
+    return Script(_meta(length_s, interval_s, ambience), _sections(placed, frame_rate), source="<timer>")
+
+
+def bell_times(script: Script, durations: dict[str, float]) -> list[float]:
+    """When each bell of a timer script rings, in seconds on the session clock.
+
+    `durations` are the bells' lengths in seconds, as given to make_timer_script: the
+    renderer plays the script's items back to back after LEAD_IN, and so does this.
+    """
+    times: list[float] = []
+    cursor = LEAD_IN
+    for _, item in script.items():
+        if isinstance(item, Bell):
+            times.append(cursor)
+            cursor += durations.get(item.name or DEFAULT_TIMER_BELL, 0.0)
+        elif isinstance(item, Pause):
+            cursor += item.seconds
+    return times
+
+
+def describe_bells(times: list[float], length_s: float, *, start_bell: bool, end_bell: bool) -> str:
+    """A sentence saying when the bells at `times` ring, for a timer of `length_s` seconds
+    that has (or has not) a start bell and an end bell."""
+    clocks = [clock(t) for t in times]
+    if not clocks:
+        return f"{length_label(length_s)} of silence, without bells."
+    # Bare times ("Bells at 0:00 and 19:48") left the listener to guess what each bell is for:
+    # each is named by its part, and the end bell by when it has rung out.
+    begin = clocks.pop(0) if start_bell else None
+    end = clocks.pop() if end_bell else None
+    parts = []
+    if begin is not None:
+        parts.append(f"a bell to begin, at {begin}")
+    if len(clocks) == 1:
+        parts.append(f"an interval bell at {clocks[0]}")
+    elif clocks:
+        parts.append(f"interval bells at {', '.join(clocks[:-1])} and {clocks[-1]}")
+    if end is not None:
+        ender = "one" if begin is not None else "a bell"
+        parts.append(f"{ender} to end, at {end}, so that it has rung out by {clock(length_s)}")
+    if len(parts) == 1:
+        sentence = parts[0]
+    elif len(parts) == 2:
+        sentence = f"{parts[0]}, and {parts[1]}"
+    else:
+        sentence = f"{'; '.join(parts[:-1])}; and {parts[-1]}"
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+# -- building the script ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where a timer's bells go, in frames of the renderer's rate on the session clock."""
+
+    start_bell: str | None
+    start_len: int  # the start bell's length (0 without one)
+    interval_bell: str
+    interval_len: int
+    interval_starts: list[int]  # where each interval bell begins
+    end_bell: str | None
+    end_start: int  # where the end bell begins (or the closing silence ends, without one)
+
+
+def _frames(seconds: float, frame_rate: int) -> int:
+    # Placement is done in whole frames, the renderer's unit, so nothing is lost to rounding.
+    return round(seconds * frame_rate)
+
+
+def _check_lengths(length_s: float, interval_s: float | None) -> None:
+    """Refuses a length or an interval no timer can have (whatever its bells)."""
     if not math.isfinite(length_s) or length_s <= 0:
         raise ValueError("Choose a length for the timer of at least one minute.")
     if length_s > MAX_LENGTH_SECONDS:
@@ -61,74 +141,103 @@ def make_timer_script(
     if interval_s is not None and (not math.isfinite(interval_s) or interval_s <= 0):
         raise ValueError("The interval between bells must be longer than zero. Choose a longer one.")
 
+
+def _known_durations(bell_seconds: dict[str, float] | None, used: list[str]) -> dict[str, float]:
+    """The bells' lengths, once every bell `used` is known to be among them."""
     durations = dict(bell_seconds or {})
-    used = [name for name in (start_bell, end_bell) if name]
-    if interval_s is not None:
-        used.append(interval_bell)
     missing = sorted({name for name in used if name not in durations})
     if missing:
         raise ValueError(
             f"The length of the bell {', '.join(missing)} is not known, so the timer cannot place it. "
             "Choose another bell."
         )
+    return durations
 
-    # Placement is done in whole frames, the renderer's unit, so nothing is lost to rounding.
-    def frames(seconds: float) -> int:
-        return round(seconds * frame_rate)
 
-    total = frames(length_s)
-    start_len = frames(durations[start_bell]) if start_bell else 0
-    end_len = frames(durations[end_bell]) if end_bell else 0
-    start_done = frames(LEAD_IN) + start_len  # the start bell has rung out
-    end_start = total - frames(LEAD_OUT) - end_len  # the end bell begins
+def _place_bells(
+    length_s: float,
+    interval_s: float | None,
+    start_bell: str | None,
+    end_bell: str | None,
+    interval_bell: str,
+    durations: dict[str, float],
+    frame_rate: int,
+) -> _Placement:
+    """Every bell's place; ValueError when they do not fit in `length_s`."""
+    total = _frames(length_s, frame_rate)
+    start_len = _frames(durations[start_bell], frame_rate) if start_bell else 0
+    end_len = _frames(durations[end_bell], frame_rate) if end_bell else 0
+    lead_out = _frames(LEAD_OUT, frame_rate)
+    start_done = _frames(LEAD_IN, frame_rate) + start_len  # the start bell has rung out
+    end_start = total - lead_out - end_len  # the end bell begins
     if end_start < start_done:
-        needed = (start_done + end_len + frames(LEAD_OUT)) / frame_rate
+        needed = (start_done + end_len + lead_out) / frame_rate
         raise ValueError(
             f"{length_label(length_s)} is too short for these bells: they alone take "
             f"{math.ceil(needed)} seconds. Choose a longer time, or shorter or fewer bells."
         )
-
     interval_starts: list[int] = []
     interval_len = 0
     if interval_s is not None:
-        interval_len = frames(durations[interval_bell])
-        if frames(interval_s) < max(interval_len, start_done):
-            longest = math.ceil(max(interval_len, start_done) / frame_rate)
-            raise ValueError(
-                f"An interval of {length_label(interval_s)} is shorter than the bells, which take "
-                f"{longest} seconds to ring out. Choose a longer interval."
-            )
-        # Bell k rings at k × interval (a product, not a running sum: no drift), and only if
-        # it has rung out before the end bell begins.
-        while (at := frames((len(interval_starts) + 1) * interval_s)) + interval_len <= end_start:
-            interval_starts.append(at)
-        if not interval_starts:
-            raise ValueError(
-                f"An interval of {length_label(interval_s)} leaves no room for an interval bell in "
-                f"{length_label(length_s)}. Choose a shorter interval, or turn interval bells off."
-            )
+        interval_len = _frames(durations[interval_bell], frame_rate)
+        interval_starts = _interval_starts(
+            length_s, interval_s, interval_len, start_done, end_start, frame_rate
+        )
+    return _Placement(
+        start_bell, start_len, interval_bell, interval_len, interval_starts, end_bell, end_start
+    )
 
+
+def _interval_starts(
+    length_s: float, interval_s: float, interval_len: int, start_done: int, end_start: int, frame_rate: int
+) -> list[int]:
+    """Where each interval bell begins: not before the start bell has rung out (`start_done`),
+    and only if it has rung out itself before the end bell begins (`end_start`)."""
+    if _frames(interval_s, frame_rate) < max(interval_len, start_done):
+        longest = math.ceil(max(interval_len, start_done) / frame_rate)
+        raise ValueError(
+            f"An interval of {length_label(interval_s)} is shorter than the bells, which take "
+            f"{longest} seconds to ring out. Choose a longer interval."
+        )
+    starts: list[int] = []
+    # Bell k rings at k × interval (a product, not a running sum: no drift), and only if
+    # it has rung out before the end bell begins.
+    while (at := _frames((len(starts) + 1) * interval_s, frame_rate)) + interval_len <= end_start:
+        starts.append(at)
+    if not starts:
+        raise ValueError(
+            f"An interval of {length_label(interval_s)} leaves no room for an interval bell in "
+            f"{length_label(length_s)}. Choose a shorter interval, or turn interval bells off."
+        )
+    return starts
+
+
+def _sections(placed: _Placement, frame_rate: int) -> tuple[Section, ...]:
+    """The bells with the silences between them: one section per interval, each opening on its bell."""
     sections: list[Section] = []
     items: list[Item] = []
-    cursor = frames(LEAD_IN)  # the renderer puts LEAD_IN of quiet before the first item
-    if start_bell:
-        items.append(Bell(start_bell))
-        cursor += start_len
-    for at in interval_starts:
+    cursor = _frames(LEAD_IN, frame_rate)  # the renderer puts LEAD_IN of quiet before the first item
+    if placed.start_bell:
+        items.append(Bell(placed.start_bell))
+        cursor += placed.start_len
+    for at in placed.interval_starts:
         items += _pauses(at - cursor, frame_rate)
         sections.append(Section(_section_title(len(sections)), tuple(items)))
         # Each interval is a chapter that opens on its bell, so the player can jump to it.
-        items = [Bell(interval_bell)]
-        cursor = at + interval_len
-    items += _pauses(end_start - cursor, frame_rate)
-    if end_bell:
-        items.append(Bell(end_bell))
+        items = [Bell(placed.interval_bell)]
+        cursor = at + placed.interval_len
+    items += _pauses(placed.end_start - cursor, frame_rate)
+    if placed.end_bell:
+        items.append(Bell(placed.end_bell))
     sections.append(Section(_section_title(len(sections)), tuple(items)))
+    return tuple(sections)
 
+
+def _meta(length_s: float, interval_s: float | None, ambience: str | None) -> Meta:
     summary = f"{length_label(length_s)} of silent sitting"
     if interval_s is not None:
         summary += f", with a bell every {length_label(interval_s)}"
-    meta = Meta(
+    return Meta(
         title=f"Timer · {length_label(length_s)}",
         summary=summary + ".",
         theme=TIMER_THEME,
@@ -136,7 +245,6 @@ def make_timer_script(
         durations=(float(length_s),),
         ambience=ambience or None,
     )
-    return Script(meta, tuple(sections), source="<timer>")
 
 
 def _section_title(index: int) -> str:

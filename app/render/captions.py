@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from app.render.sidecar import Sidecar
 
-def _cues(timeline: dict) -> list[tuple[int, int, str]]:
+
+def _cues(timeline: Sidecar) -> list[tuple[int, int, str]]:
     """(start ms, end ms, text) of each spoken sentence, in order, never overlapping or empty."""
-    cues, previous_end = [], 0
-    for cue in timeline.get("cues", []):
-        text = " ".join(str(cue["text"]).split())  # one line: a blank line would end the cue early
+    cues: list[tuple[int, int, str]] = []
+    previous_end = 0
+    for cue in timeline.cues:
+        text = " ".join(cue.text.split())  # one line: a blank line would end the cue early
         if not text:
             continue
-        start = max(previous_end, round(float(cue["start"]) * 1000))
-        end = max(start + 1, round(float(cue["end"]) * 1000))
+        start = max(previous_end, round(cue.start * 1000))
+        end = max(start + 1, round(cue.end * 1000))
         cues.append((start, end, text))
         previous_end = end
     return cues
@@ -30,7 +33,7 @@ def _vtt_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def captions_vtt(timeline: dict) -> str:
+def captions_vtt(timeline: Sidecar) -> str:
     """WebVTT: a header, then one numbered cue per sentence."""
     blocks = ["WEBVTT"]
     for number, (start, end, text) in enumerate(_cues(timeline), 1):
@@ -38,7 +41,7 @@ def captions_vtt(timeline: dict) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def captions_srt(timeline: dict) -> str:
+def captions_srt(timeline: Sidecar) -> str:
     """SubRip: numbered cues with comma-separated milliseconds."""
     blocks = [
         f"{number}\n{timestamp(start, ',')} --> {timestamp(end, ',')}\n{text}"

@@ -14,10 +14,12 @@ Tags and chapters that `ffprobe` and common players read:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.render.captions import timestamp
 from app.render.pcm import wav_header
+from app.render.sidecar import Chapter
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ SPECS = {
 }
 
 
-def tag_items(tags: dict[str, str], sections: list[dict], chapters: str) -> dict[str, str]:
+def tag_items(tags: dict[str, str], sections: Sequence[Chapter], chapters: str) -> dict[str, str]:
     """The tags to write, with the chapters as Vorbis comments where the format takes them that way."""
     items = dict(tags)
     if chapters == "comments":
@@ -65,17 +67,17 @@ def tag_items(tags: dict[str, str], sections: list[dict], chapters: str) -> dict
     return items
 
 
-def chapter_starts(sections: list[dict]) -> list[float]:
+def chapter_starts(sections: Sequence[Chapter]) -> list[float]:
     """Where each chapter begins: the sections' starts, the first from the very beginning.
 
     The first section's speech starts after the lead-in; the player counts that moment of
     silence as part of it, and players show a gap before the first chapter as an untitled one.
     """
-    return [0.0 if index == 0 else float(section["start"]) for index, section in enumerate(sections)]
+    return [0.0 if index == 0 else float(section.start) for index, section in enumerate(sections)]
 
 
-def chapter_title(section: dict) -> str:
-    return section["title"] or "Beginning"  # as the player names a section without a heading
+def chapter_title(section: Chapter) -> str:
+    return section.title or "Beginning"  # as the player names a section without a heading
 
 
 def _escape(text: str) -> str:
@@ -84,7 +86,7 @@ def _escape(text: str) -> str:
     return text
 
 
-def ffmetadata(tags: dict[str, str], sections: list[dict], length: float) -> str:
+def ffmetadata(tags: dict[str, str], sections: Sequence[Chapter], length: float) -> str:
     """ffmpeg's metadata file: global tags, then one [CHAPTER] per section (ends at the next one)."""
     lines = [";FFMETADATA1"]
     lines += [f"{_escape(key)}={_escape(value)}" for key, value in tags.items()]

@@ -81,7 +81,6 @@ class LengthEstimate:
         return " · ".join(parts)
 
 
-
 def sentence_seconds(sentence: str, rate: int = DEFAULT_RATE_WPM) -> float:
     """The estimated speaking time of one utterance (see the module's formula)."""
     return max(MIN_SENTENCE_SECONDS, len(sentence.split()) * 60.0 / max(rate, 1))
@@ -177,7 +176,9 @@ def playable_lengths(script: Script, rate: int = DEFAULT_RATE_WPM) -> list[float
     margin, or its natural length (None) when it declares none or none fits at this rate."""
     if not script.meta.durations:
         return [None]
-    fitting = [offered.length_s for offered in estimate_lengths(script, rate).offered if offered.fits]
+    fitting: list[float | None] = [
+        offered.length_s for offered in estimate_lengths(script, rate).offered if offered.fits
+    ]
     return fitting or [None]
 
 

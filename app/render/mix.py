@@ -21,7 +21,7 @@ from app.render.limiter import limit_true_peaks, reach_frames
 from app.render.loudness import TARGET_LUFS, integrated_lufs_of_steps, step_frames
 from app.render.pcm import to_int16_bytes
 
-#: As the player (app/ui/player.py): the background fades in and out rather than cutting.
+#: The background fades in and out rather than cutting (the player and the exports alike).
 FADE_IN_SECONDS = 6.0
 FADE_OUT_SECONDS = 10.0
 #: Frames computed and handed to the encoder at a time (about 12 s of audio).
@@ -163,9 +163,9 @@ def mixed_blocks(
         try:
             while pending:
                 end, data, highest = pending.popleft().result()
-                start = next(following, None)
-                if start is not None:
-                    pending.append(pool.submit(mix, start))
+                next_start = next(following, None)
+                if next_start is not None:
+                    pending.append(pool.submit(mix, next_start))
                 peaks.highest_db = max(peaks.highest_db, highest)
                 yield end, data
         finally:  # the consumer stopped early (cancel, error): drop what is queued

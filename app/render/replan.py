@@ -62,4 +62,3 @@ def _with_real_length(event: Event, known_frames: Callable[[str], int | None]) -
         return event
     real = known_frames(event.text)
     return event if real is None else replace(event, frames=real)
-

@@ -15,9 +15,10 @@ from app.render.assemble import RenderCancelled, assemble_session
 from app.render.cache_limit import in_use, mark_used
 from app.render.estimate import refuse_too_long
 from app.render.pcm import SESSION_RATE, frame_count
+from app.render.sidecar import Sidecar
 from app.render.sounds import bell_source, decoded_bell, sound_digest
 from app.render.speech_cache import PROCESSING_VERSION, SpeechCache
-from app.render.timeline import LengthError, Timeline, plan_timeline, utterances_of
+from app.render.timeline import LengthError, plan_timeline, utterances_of
 from app.script import Bell, Script, script_to_text
 from app.tts import chosen_voice
 from app.tts.engine import DEFAULT_RATE_WPM, SpeechCancelled, SpeechEngine
@@ -37,7 +38,7 @@ __all__ = ["RenderCancelled", "RenderResult", "LengthError", "render_session"]
 class RenderResult:
     wav_path: Path
     timeline_path: Path
-    timeline: dict
+    timeline: Sidecar  # what the sidecar at timeline_path says
     from_cache: bool
     synthesized: int  # utterances the voice had to speak for this render
 
@@ -70,7 +71,8 @@ def render_session(
     if wav_path.exists() and timeline_path.exists():
         mark_used(wav_path, timeline_path)  # the cache keeps what is used, not what is old
         report(1.0, "Ready")
-        return RenderResult(wav_path, timeline_path, json.loads(timeline_path.read_text("utf-8")), True, 0)
+        sidecar = Sidecar.from_dict(json.loads(timeline_path.read_text("utf-8")))
+        return RenderResult(wav_path, timeline_path, sidecar, True, 0)
 
     refuse_too_long(script, rate)  # before the voice speaks a word of it
     cache = SpeechCache(cache_root / "speech", engine, voice, rate, script.meta.pronounce)
@@ -101,7 +103,7 @@ def render_session(
 def _assemble(
     script: Script,
     cache: SpeechCache,
-    bells: dict[str, Path],
+    bells: dict[str | None, Path],  # by name; None is the default bell
     length: float | None,
     wav_path: Path,
     made: int,
@@ -126,8 +128,8 @@ def _assemble(
         on_progress=lambda fraction: report(start + (1 - start) * fraction, "Putting the session together"),
         should_cancel=should_cancel,
     )
-    sidecar = timeline_to_dict(script, timeline)
-    atomic_write_text(timeline_path, json.dumps(sidecar, ensure_ascii=False, indent=1))
+    sidecar = Sidecar.from_timeline(script, timeline)
+    atomic_write_text(timeline_path, json.dumps(sidecar.to_dict(), ensure_ascii=False, indent=1))
     report(1.0, "Ready")
     return RenderResult(wav_path, timeline_path, sidecar, False, made)
 
@@ -145,41 +147,3 @@ def _render_key(script: Script, engine: SpeechEngine, voice: str, rate: int, len
         "bells": [sound_digest(bell_source(name or None)) for name in bells],
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()[:32]
-
-
-def timeline_to_dict(script: Script, timeline: Timeline) -> dict:
-    """The sidecar beside each session: captions, chapters, and where every pause and bell is."""
-    rate = timeline.rate
-
-    def seconds(frames: int) -> float:
-        return round(frames / rate, 4)
-
-    return {
-        "format": 1,
-        "title": script.meta.title,
-        "length": seconds(timeline.total_frames),
-        "natural_length": seconds(timeline.natural_frames),
-        "sample_rate": rate,
-        "sections": [{"title": mark.title, "start": seconds(mark.start)} for mark in timeline.sections],
-        "cues": [
-            {
-                "start": seconds(event.start),
-                "end": seconds(event.end),
-                "text": event.text,
-                "section": event.section,
-                "paragraph": event.paragraph,
-            }
-            for event in timeline.events
-            if event.kind == "speech"
-        ],
-        "pauses": [
-            {"start": seconds(event.start), "end": seconds(event.end), "flexible": event.flexible}
-            for event in timeline.events
-            if event.kind == "pause"
-        ],
-        "bells": [
-            {"start": seconds(event.start), "end": seconds(event.end), "name": event.text or None}
-            for event in timeline.events
-            if event.kind == "bell"
-        ],
-    }

@@ -81,13 +81,13 @@ def _parse_exact(text: str) -> Decimal:
                 raise DurationError(text, "it does not start with a number", fix)
             position = number.end()
             letters = _LETTERS.match(stripped, position)
-            unit = letters.group() if letters else ""
-            if not unit:
+            if letters is None:  # the pattern never matches empty text: None is "no unit"
                 if position < len(stripped):
                     raise DurationError(text, f"unexpected {stripped[position]!r}")
                 raise DurationError(
                     text, "it has no unit" if number.start() == 0 else "the last number has no unit"
                 )
+            unit = letters.group()
             if unit not in _UNITS:
                 raise DurationError(
                     text, f"unknown unit {_shown(unit, 12)}", _unit_fix(stripped, position, unit)

@@ -22,6 +22,8 @@ class Meta:
     ambience: str | None = None
     #: (written word or phrase, how to say it): applied before the voice speaks, never shown.
     pronounce: tuple[tuple[str, str], ...] = ()
+    #: The author says the script cares for a listener who may not be safe (app.render.hints).
+    safety: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ def script_to_text(script: Script) -> str:
         lines.append(_field("ambience", meta.ambience))
     if meta.pronounce:
         lines.append(_field("pronounce", dict(meta.pronounce)))
+    if meta.safety:
+        lines.append(_field("safety", True))
     lines.append("---")
     for index, section in enumerate(script.sections):
         if section.title is None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app import paths
+from app import paths, settings
 from app.render.sounds import ambience_source
 from app.script import Script
-
-DEFAULT_VOLUME = 0.8
-DEFAULT_AMBIENCE_VOLUME = 0.5
+from app.settings import Settings
 
 
 def ambience_for(script: Script, ambience: str | None) -> Path | None:
@@ -25,22 +23,15 @@ def remembered_volumes() -> tuple[float, float]:
     """The volumes the window remembers, so the terminal sounds the same; defaults without a history."""
     database = paths.database_path()
     if not database.exists():  # reading must not create a database
-        return DEFAULT_VOLUME, DEFAULT_AMBIENCE_VOLUME
+        return settings.VOLUME.default, settings.AMBIENCE_VOLUME.default
     try:
         from app.history import Store
 
         store = Store(database)
         try:
-            volume = store.get_setting("volume", DEFAULT_VOLUME)
-            ambience = store.get_setting("ambience_volume", DEFAULT_AMBIENCE_VOLUME)
+            values = Settings(store)
+            return values.get(settings.VOLUME), values.get(settings.AMBIENCE_VOLUME)
         finally:
             store.close()
     except Exception:  # an unreadable history must not stop a session from playing
-        return DEFAULT_VOLUME, DEFAULT_AMBIENCE_VOLUME
-    return _fraction(volume, DEFAULT_VOLUME), _fraction(ambience, DEFAULT_AMBIENCE_VOLUME)
-
-
-def _fraction(value: object, default: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return default
-    return max(0.0, min(1.0, float(value)))
+        return settings.VOLUME.default, settings.AMBIENCE_VOLUME.default

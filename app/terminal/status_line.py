@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from typing import TextIO
 
-from app.render.sidecar import cue_index_at, cue_is_speaking, section_index_at
+from app.render.sidecar import Sidecar
 from app.time_text import clock_ms
 
 #: Without a terminal (a log, a pipe) a plain line is printed this often, and at each new section.
@@ -24,14 +24,14 @@ def elide(text: str, width: int, ellipsis: str = "…") -> str:
     return text[: max(0, width - len(ellipsis))].rstrip() + ellipsis
 
 
-def status_text(timeline: dict, position_ms: int, duration_ms: int, fallback_title: str = "") -> str:
+def status_text(timeline: Sidecar, position_ms: int, duration_ms: int, fallback_title: str = "") -> str:
     """`▶ 03:12 / 10:00  Section — the sentence being spoken` (only the section during a silence)."""
     seconds = position_ms / 1000
-    sections = timeline.get("sections") or []
-    title = sections[section_index_at(timeline, seconds)]["title"] if sections else fallback_title
+    sections = timeline.sections
+    title = sections[timeline.section_index_at(seconds)].title if sections else fallback_title
     text = f"▶ {clock_ms(position_ms)} / {clock_ms(duration_ms)}"
-    cue = cue_index_at(timeline, seconds) if timeline.get("cues") else None
-    caption = timeline["cues"][cue]["text"] if cue_is_speaking(timeline, cue, seconds) else ""
+    cue = timeline.cue_index_at(seconds)
+    caption = timeline.cues[cue].text if cue is not None and timeline.cue_is_speaking(cue, seconds) else ""
     if title and caption:
         return f"{text}  {title} — {caption}"
     if title or caption:
@@ -59,7 +59,7 @@ class StatusLine:
             self._drawn = 0
         print(printable(message, stream), file=stream, flush=True)
 
-    def draw(self, timeline: dict, position: int, duration: int, force: bool = False) -> None:
+    def draw(self, timeline: Sidecar, position: int, duration: int, force: bool = False) -> None:
         text = status_text(timeline, position, duration, self.title)
         if self.interactive:
             width = max(20, shutil.get_terminal_size((80, 20)).columns - 1)
@@ -72,7 +72,7 @@ class StatusLine:
             self.out.flush()
             self._drawn = max(1, len(line))
             return
-        section = section_index_at(timeline, position / 1000)
+        section = timeline.section_index_at(position / 1000)
         if force or position >= self._next_plain_ms or section != self._last_section:
             self._next_plain_ms = (position // PLAIN_LINE_EVERY_MS + 1) * PLAIN_LINE_EVERY_MS
             self._last_section = section

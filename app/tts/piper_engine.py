@@ -15,7 +15,8 @@ from typing import Any
 from app.tts.engine import NoVoiceError, SpeechError, Voice
 from app.tts.pace import Pace
 from app.tts.piper_voices import BUNDLED_ID, JOE_SHA256, PiperVoiceFile, file_sha256
-from app.tts.worker_pool import WorkerPoolEngine, _Job
+from app.tts.worker_pool import WorkerPoolEngine
+from app.tts.worker_process import SpeechJob
 
 ENGINE_LABEL = "Piper (neural)"
 #: The voices' own variation (Piper's defaults); 0 and 0 make every rendering bit-identical.
@@ -111,7 +112,7 @@ class PiperEngine(WorkerPoolEngine):
                 "Run `kindred voices` to see the voices you can use."
             ) from None
 
-    def _say_fields(self, job: _Job) -> dict[str, Any]:
+    def _say_fields(self, job: SpeechJob) -> dict[str, Any]:
         files = self._voice_file(job.voice)
         return {
             "model": str(files.model),
@@ -129,4 +130,3 @@ class PiperEngine(WorkerPoolEngine):
                 "run “pip install piper-tts” in its environment."
             )
         return NoVoiceError(f"The neural voice could not be loaded ({detail}).")
-

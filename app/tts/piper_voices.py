@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app import paths
 from app.files import atomic_write_text
@@ -52,8 +53,8 @@ def describe(model: Path, config: Path, bundled: bool = False) -> PiperVoiceFile
         raise ValueError(f"its settings file {config.name} is not valid JSON ({error})") from None
     if not isinstance(settings, dict):
         raise ValueError(f"its settings file {config.name} is not a Piper voice config")
-    audio = settings.get("audio") if isinstance(settings.get("audio"), dict) else {}
-    language = settings.get("language") if isinstance(settings.get("language"), dict) else {}
+    audio = _part(settings, "audio")
+    language = _part(settings, "language")
     missing = [key for key in ("phoneme_id_map", "num_symbols") if key not in settings]
     if not isinstance(audio.get("sample_rate"), int):
         missing.append("audio.sample_rate")
@@ -67,6 +68,12 @@ def describe(model: Path, config: Path, bundled: bool = False) -> PiperVoiceFile
     quality = str(audio.get("quality") or "")
     label = f"{speaker.replace('_', ' ').title()} ({country}{', ' + quality if quality else ''})"
     return PiperVoiceFile(f"piper/{stem}", label, code.replace("_", "-"), quality, model, config, bundled)
+
+
+def _part(settings: dict[str, Any], key: str) -> dict[str, Any]:
+    """A section of a voice's settings (`audio`, `language`): empty when missing or not a section."""
+    part = settings.get(key)
+    return part if isinstance(part, dict) else {}
 
 
 def bundled_voice() -> PiperVoiceFile | None:

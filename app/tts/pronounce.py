@@ -10,7 +10,7 @@ adds its own with `pronounce:` (a word or phrase → how to say it), applied aft
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 #: What is closed by "close" the verb (the adjective is followed by "to", "by" …).
@@ -86,6 +86,10 @@ def respell(text: str, extra: Sequence[Respelling] = ()) -> str:
         if "\\" in replacement:
             text = rule.pattern.sub(replacement, text)
         else:
-            text = rule.pattern.sub(lambda match, r=replacement: _keep_case(r, match.group(0)), text)
+            text = rule.pattern.sub(_cased_like_written(replacement), text)
     return text
 
+
+def _cased_like_written(spoken: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for `re.sub` that says `spoken`, capitalised where the match was."""
+    return lambda match: _keep_case(spoken, match.group(0))

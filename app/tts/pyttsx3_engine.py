@@ -13,7 +13,8 @@ from importlib import metadata
 from typing import Any
 
 from app.tts.engine import NoVoiceError, Voice
-from app.tts.worker_pool import WorkerPoolEngine, _Job
+from app.tts.worker_pool import WorkerPoolEngine
+from app.tts.worker_process import SpeechJob
 
 
 def _driver_name() -> str:
@@ -98,7 +99,7 @@ class Pyttsx3Engine(WorkerPoolEngine):
     def _knob(self, slowness: float) -> float:
         return 100.0 / slowness
 
-    def _say_fields(self, job: _Job) -> dict[str, Any]:
+    def _say_fields(self, job: SpeechJob) -> dict[str, Any]:
         return {"voice": job.voice, "rate": round(self._job_knob(job))}
 
     def _no_voice(self, message: dict[str, Any]) -> NoVoiceError:

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import warnings
 from typing import Any, BinaryIO
 
@@ -111,6 +112,17 @@ def _is_complete_wav(path: str) -> bool:
     return False
 
 
+def _aifc_module() -> types.ModuleType | None:
+    """The standard library's aifc, or None on Python 3.13+ where it is gone."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import aifc
+    except ImportError:
+        return None
+    return aifc
+
+
 def _to_wav_if_aiff(path: str) -> None:
     """nsss (macOS) writes AIFF whatever the file name says; the renderer reads WAV.
 
@@ -121,12 +133,7 @@ def _to_wav_if_aiff(path: str) -> None:
         head = f.read(12)
     if head[:4] != b"FORM":
         return
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            import aifc
-    except ImportError:
-        aifc = None
+    aifc = _aifc_module()
     if aifc is not None:
         import array
         import wave
@@ -266,7 +273,6 @@ class _Speaker:
                 return {"ok": False, "kind": "failed", "error": f"no complete file after {timeout:.1f} s"}
 
 
-
 def postprocess_reply(spec: str | None, path: str) -> dict[str, Any]:
     """The reply for a finished file, after the request's postprocess has rewritten it."""
     if spec:
@@ -285,8 +291,6 @@ def _shorten_espeak_loop_sleep() -> None:
     This swaps the `time` module the driver sees for one whose sleep is capped at 1 ms; if
     a pyttsx3 version no longer has that module attribute, nothing changes.
     """
-    import types
-
     from pyttsx3.drivers import espeak
 
     if getattr(espeak, "time", None) is not time:

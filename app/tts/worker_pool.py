@@ -3,9 +3,9 @@
 Why processes: a voice library can crash on some texts (espeak segfaults, pyttsx3 issue
 #448) and a neural model holds hundreds of MB and a core; in a worker a crash costs one retry,
 not the user's session, and two workers speak on two cores. Each worker (the protocol is in
-app/tts/worker.py) loads its voice once and is kept alive between calls. A reader thread per
-worker turns its replies into messages on one queue, which works with pipes on every platform
-(select() does not on Windows) and wakes the caller as soon as a reply arrives.
+app/tts/worker.py; one process as the parent sees it is app/tts/worker_process.py) loads its
+voice once and is kept alive between calls. This module hands the utterances out to the
+workers, retries one whose worker failed, and gives up cleanly on a cancel or an error.
 
 An engine subclasses WorkerPoolEngine and says what differs: the worker's command, how its
 voices are found, the fields of a "say" message, and what to tell the user when none can start.
@@ -15,28 +15,25 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import json
 import os
 import queue
-import site
-import subprocess
 import tempfile
 import threading
 import time
 import wave
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from app import paths
 from app.leftovers import owned_prefix
 from app.tts.engine import NoVoiceError, SpeechCancelled, SpeechError, SpeechRequest, Voice
 from app.tts.pace import SAMPLE_SENTENCES, Pace, PaceBook, fit_pace, sample_words, speech_seconds
+from app.tts.worker_process import WORKER_NICENESS, Inbox, SpeechJob, WorkerProcess, stop_workers
 
-# Speech workers run this much "nicer" than Kindred itself (0 = the same, 19 = the least).
-WORKER_NICENESS = 10
+__all__ = ["WORKER_NICENESS", "WorkerPoolEngine", "SpeechJob"]
+
 # How long the caller's thread blocks at most before it looks at should_cancel again.
 _CANCEL_POLL_S = 0.02
 # After a cancel or a failure, how long busy workers get to finish their utterance before
@@ -44,81 +41,9 @@ _CANCEL_POLL_S = 0.02
 _DRAIN_S = 0.3
 
 
-def _worker_import_root() -> str | None:
-    """The folder `app` was imported from, when a child Python would not find it by itself.
-
-    An installed copy (a wheel, pipx, an editable install) is found by every child through
-    site-packages; putting site-packages on PYTHONPATH would even place it before the standard
-    library. Only `app` run from a plain folder (`python -m app` in an uninstalled source tree)
-    is found through the current directory, which the worker does not share.
-    """
-    import app
-
-    root = Path(app.__file__).resolve().parent.parent
-    site_dirs = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())}
-    return None if root in site_dirs else str(root)
-
-
 def _excerpt(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-@dataclass
-class _Job:
-    index: int
-    request: SpeechRequest
-    voice: str
-    attempts: int = 0
-
-
-@dataclass(eq=False)
-class _Worker:
-    proc: subprocess.Popen[bytes]
-    ready: bool = False
-    dead: bool = False
-    job: _Job | None = None
-    message_id: int = 0
-    job_timeout: float = 0.0
-    deadline: float = 0.0
-    tmp_path: Path | None = None
-
-
-def _read_replies(worker: _Worker, stream: IO[bytes], inbox: queue.Queue[tuple[_Worker, Any]]) -> None:
-    """Reader thread: every line the worker writes becomes (worker, message); EOF is None."""
-    try:
-        for line in stream:
-            try:
-                message = json.loads(line)
-            except ValueError:
-                continue  # not protocol: ignore rather than guess
-            if isinstance(message, dict):
-                inbox.put((worker, message))
-    except (OSError, ValueError):
-        pass
-    # Closed here, not by the killer: closing a buffered pipe another thread is reading
-    # from can block until that read returns.
-    with contextlib.suppress(OSError):
-        stream.close()
-    inbox.put((worker, None))
-
-
-def _stop_workers(workers: list[_Worker], grace: float = 0.5) -> None:
-    """Ask every worker to end (EOF on its input), kill those that do not in time."""
-    for w in workers:
-        with contextlib.suppress(OSError, ValueError):
-            if w.proc.stdin:
-                w.proc.stdin.close()
-    deadline = time.monotonic() + grace
-    for w in workers:
-        try:
-            w.proc.wait(max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            w.proc.kill()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                w.proc.wait(2)
-        w.dead = True
-    workers.clear()
 
 
 class WorkerPoolEngine:
@@ -147,8 +72,8 @@ class WorkerPoolEngine:
         self.timeout_base = timeout_base
         self.timeout_per_char = timeout_per_char
         self.start_timeout = start_timeout
-        self._workers: list[_Worker] = []
-        self._inbox: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
+        self._workers: list[WorkerProcess] = []
+        self._inbox: Inbox = queue.Queue()
         self._voices: list[Voice] | None = None
         self._next_id = 0
         self._lock = threading.RLock()
@@ -158,7 +83,7 @@ class WorkerPoolEngine:
         self._knobs: dict[tuple[str, int], float] = {}
         # Stop the workers when the engine is collected or the interpreter exits; the
         # callback holds the list, never the engine, so it does not keep it alive.
-        self._finalizer = weakref.finalize(self, _stop_workers, self._workers)
+        self._finalizer = weakref.finalize(self, stop_workers, self._workers)
 
     # -- what an engine defines ---------------------------------------------------------
 
@@ -176,11 +101,11 @@ class WorkerPoolEngine:
         """The voices, found once; by default the first worker is asked for them."""
         return self._ask_voices()
 
-    def _say_fields(self, job: _Job) -> dict[str, Any]:
+    def _say_fields(self, job: SpeechJob) -> dict[str, Any]:
         """The engine's own fields of a "say" message (voice, speed …)."""
         raise NotImplementedError
 
-    def _job_knob(self, job: _Job) -> float:
+    def _job_knob(self, job: SpeechJob) -> float:
         request = job.request
         return request.knob if request.knob is not None else self._knobs[(job.voice, int(request.rate))]
 
@@ -250,7 +175,7 @@ class WorkerPoolEngine:
                     ) from None
                 self._handle(worker, message)  # a failed hello raises the engine's NoVoiceError
                 if message is None and worker in self._workers and not worker.ready:
-                    reason = self._death(worker)
+                    reason = worker.death()
                     self._kill(worker)
                     raise NoVoiceError(f"The voice process failed ({reason}).")
 
@@ -298,7 +223,9 @@ class WorkerPoolEngine:
 
     # -- synthesis ----------------------------------------------------------------------
 
-    def _jobs(self, requests: Sequence[SpeechRequest], on_done: Callable[[int], None] | None) -> list[_Job]:
+    def _jobs(
+        self, requests: Sequence[SpeechRequest], on_done: Callable[[int], None] | None
+    ) -> list[SpeechJob]:
         """Resolve and check voices before any work starts, so a typo fails at once."""
         jobs = []
         default = self.default_voice() if any(not r.voice for r in requests) else None
@@ -319,12 +246,12 @@ class WorkerPoolEngine:
                 if on_done:
                     on_done(index)
                 continue
-            jobs.append(_Job(index, request, voice))
+            jobs.append(SpeechJob(index, request, voice))
         return jobs
 
     def _run(
         self,
-        pending: collections.deque[_Job],
+        pending: collections.deque[SpeechJob],
         on_done: Callable[[int], None] | None,
         cancelled: Callable[[], bool],
     ) -> None:
@@ -364,13 +291,13 @@ class WorkerPoolEngine:
                         worker.job, worker.tmp_path = job, tmp
                         self._fail(worker, f"it reported: {reply.get('error')}", pending)
                 elif message is None and worker.job:
-                    self._fail(worker, self._death(worker), pending)
+                    self._fail(worker, worker.death(), pending)
             now = time.monotonic()
             for w in [w for w in self._workers if w.job and now > w.deadline]:
                 assert w.job is not None
                 self._fail(w, f"it gave no answer within {w.job_timeout:.1f} s", pending)
 
-    def _send_job(self, worker: _Worker, job: _Job, pending: collections.deque[_Job]) -> None:
+    def _send_job(self, worker: WorkerProcess, job: SpeechJob, pending: collections.deque[SpeechJob]) -> None:
         out = Path(job.request.out_path)
         tmp = out.with_suffix(f".part-{worker.proc.pid}.wav")
         timeout = self.timeout_base + self.timeout_per_char * len(job.request.text)
@@ -388,9 +315,9 @@ class WorkerPoolEngine:
         # resets the deadline to the utterance's own timeout.
         worker.deadline = time.monotonic() + timeout + (0 if worker.ready else self.start_timeout)
         if not self._post(worker, message):
-            self._fail(worker, self._death(worker), pending)
+            self._fail(worker, worker.death(), pending)
 
-    def _fail(self, worker: _Worker, reason: str, pending: collections.deque[_Job]) -> None:
+    def _fail(self, worker: WorkerProcess, reason: str, pending: collections.deque[SpeechJob]) -> None:
         """Kill the worker that failed a job; retry the job once on a fresh worker."""
         job, tmp, was_ready = worker.job, worker.tmp_path, worker.ready
         worker.job, worker.tmp_path = None, None
@@ -440,7 +367,7 @@ class WorkerPoolEngine:
 
     # -- workers --------------------------------------------------------------------------
 
-    def _idle_worker(self) -> _Worker | None:
+    def _idle_worker(self) -> WorkerProcess | None:
         for w in list(self._workers):
             if w.job:
                 continue
@@ -452,53 +379,17 @@ class WorkerPoolEngine:
             return self._start_worker()
         return None
 
-    def _start_worker(self) -> _Worker:
-        env = dict(os.environ)
-        root = _worker_import_root()
-        if root:
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        env["PYTHONIOENCODING"] = "utf-8"
-        try:
-            proc = subprocess.Popen(
-                self.worker_command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env=env,
-                # A GUI app must not flash a console window per worker on Windows.
-                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-            )
-        except OSError as exc:
-            raise SpeechError(
-                f"The speech process could not be started ({exc}). Run `kindred doctor` to check "
-                "the installation."
-            ) from exc
-        # The voice works ahead of the listener: it may wait for the sound and the window, which
-        # must not wait for it (on 2 cores, two busy workers otherwise delay the sound's thread).
-        with contextlib.suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, proc.pid, WORKER_NICENESS)
-        worker = _Worker(proc)
-        assert proc.stdout is not None
-        threading.Thread(
-            target=_read_replies,
-            args=(worker, proc.stdout, self._inbox),
-            name="kindred-tts-reader",
-            daemon=True,
-        ).start()
+    def _start_worker(self) -> WorkerProcess:
+        worker = WorkerProcess.start(self.worker_command, self._inbox)
         self._workers.append(worker)
         return worker
 
-    def _post(self, worker: _Worker, message: dict[str, Any]) -> bool:
+    def _post(self, worker: WorkerProcess, message: dict[str, Any]) -> bool:
         self._next_id += 1
-        worker.message_id = message["id"] = self._next_id
-        try:
-            assert worker.proc.stdin is not None
-            worker.proc.stdin.write(json.dumps(message).encode("ascii") + b"\n")
-            worker.proc.stdin.flush()
-        except (OSError, ValueError):
-            return False
-        return True
+        message["id"] = self._next_id
+        return worker.post(message)
 
-    def _handle(self, worker: _Worker, message: dict[str, Any] | None) -> dict[str, Any] | None:
+    def _handle(self, worker: WorkerProcess, message: dict[str, Any] | None) -> dict[str, Any] | None:
         """Apply a message to the worker's state; return it when it is a reply."""
         if worker not in self._workers:
             return None  # from a worker already killed
@@ -515,29 +406,10 @@ class WorkerPoolEngine:
             return None
         return message
 
-    def _kill(self, worker: _Worker) -> None:
-        worker.dead = True
-        if worker.proc.poll() is None:
-            worker.proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.proc.wait(5)
-        with contextlib.suppress(OSError, ValueError):
-            if worker.proc.stdin:
-                worker.proc.stdin.close()
+    def _kill(self, worker: WorkerProcess) -> None:
+        worker.kill()
         if worker in self._workers:
             self._workers.remove(worker)
-
-    def _death(self, worker: _Worker) -> str:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.proc.wait(2)
-        code = worker.proc.returncode
-        if code is None:
-            how = "it stopped answering"
-        elif code < 0:
-            how = f"it crashed with signal {-code}"
-        else:
-            how = f"it stopped with exit code {code}"
-        return how if worker.ready else how + " while starting"
 
     def _ask_voices(self) -> list[Voice]:
         for attempt in (1, 2):
@@ -548,7 +420,7 @@ class WorkerPoolEngine:
             while len(self._workers) < self.max_workers:
                 self._start_worker()
             deadline = time.monotonic() + self.start_timeout + self.timeout_base
-            reason = self._death(worker) if not self._post(worker, {"op": "voices"}) else None
+            reason = worker.death() if not self._post(worker, {"op": "voices"}) else None
             while reason is None:
                 try:
                     sender, message = self._inbox.get(timeout=max(deadline - time.monotonic(), 0.0))
@@ -557,7 +429,7 @@ class WorkerPoolEngine:
                     break
                 reply = self._handle(sender, message)
                 if sender is worker and message is None:
-                    reason = self._death(worker)
+                    reason = worker.death()
                 elif sender is worker and reply and reply.get("id") == worker.message_id:
                     voices = [Voice(str(i), str(n), str(lang)) for i, n, lang in reply.get("voices") or []]
                     if not voices:

@@ -9,13 +9,14 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import paths
+from app import paths, settings
 from app.errors import KindredError
 from app.history import Store
 from app.leftovers import remove_leftovers
 from app.library import load_catalogue
-from app.render.cache_limit import LIMIT_SETTING, trim_soon
+from app.render.cache_limit import trim_soon
 from app.render.sound_import import empty_trash as empty_sound_trash
+from app.settings import Settings
 from app.tts import create_engine
 from app.tts.voice_import import empty_trash
 from app.ui.main_window import MainWindow, app_icon
@@ -39,7 +40,7 @@ def run(argv: list[str] | None = None, asked: Reached | None = None, in_tray: bo
     except KindredError as error:
         QMessageBox.critical(None, error.title, error.explanation)
         return 1
-    apply_theme(app, str(store.get_setting("theme", "system")))
+    apply_theme(app, Settings(store).get(settings.THEME))
     recovered = store.recovery_message()
     if recovered is not None:
         QMessageBox.information(
@@ -50,7 +51,7 @@ def run(argv: list[str] | None = None, asked: Reached | None = None, in_tray: bo
     empty_trash()
     empty_sound_trash()
     remove_leftovers()
-    trim_soon(store.get_setting(LIMIT_SETTING))
+    trim_soon(Settings(store).get(settings.CACHE_LIMIT_GB))
     # The voice starts on a thread as the window opens (MainWindow), so the window appears at once.
     engine = create_engine()
     window = MainWindow(store, load_catalogue(), engine)

@@ -23,7 +23,7 @@ DARK = {
 
 
 def resolved_scheme(preference: str, system: Qt.ColorScheme | None = None) -> str:
-    """"light" or "dark"; for "system", the desktop's scheme (`system`, else asked of Qt)."""
+    """ "light" or "dark"; for "system", the desktop's scheme (`system`, else asked of Qt)."""
     if preference in ("light", "dark"):
         return preference
     if system is None:

@@ -107,8 +107,8 @@ def test_print_spoken_words_and_minimum_length_of_each_script(tmp_path, capsys):
         natural = render_session(script, engine, cache_root=tmp_path)  # the sidecar tells the natural length
         natural.wav_path.unlink()
         lengths = ", ".join(format_duration(d) for d in script.meta.durations)
-        minimum = natural.timeline["natural_length"]
+        minimum = natural.timeline.natural_length
         rows.append(f"{script.meta.title:<40} {words:>5} words  min {minimum:7.1f} s  [{lengths}]")
-        assert natural.timeline["natural_length"] <= script.meta.durations[0]
+        assert natural.timeline.natural_length <= script.meta.durations[0]
     with capsys.disabled():
         print("\n" + "\n".join(rows))

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from app.library import timer
-from app.library.timer import make_timer_script
+from app.library.timer import bell_times, describe_bells, make_timer_script
 from app.render import plan_timeline, render_session
 from app.render import timeline as render_timeline
 from app.render.pcm import SESSION_RATE, frame_count
 from app.render.sounds import bell_names, decoded_bell
-from app.script import MAX_PAUSE_SECONDS, Pause, parse_script, script_to_text
+from app.script import MAX_PAUSE_SECONDS, Bell, Meta, Pause, Script, Section, parse_script, script_to_text
 from app.time_text import length_label
 from app.tts import FakeEngine
 
@@ -102,8 +102,8 @@ def test_the_rendered_session_has_its_bells_where_the_sidecar_says(bell_cache, b
     with wave.open(str(result.wav_path)) as reader:
         assert reader.getnframes() == round(length * SESSION_RATE)
         samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
-    assert result.timeline["length"] == pytest.approx(length, abs=MS)
-    starts = [bell["start"] for bell in result.timeline["bells"]]
+    assert result.timeline.length == pytest.approx(length, abs=MS)
+    starts = [bell.start for bell in result.timeline.bells]
     assert starts == pytest.approx([0.5, 30.0, 60.0, length - 1.5 - bell_seconds["singing-bowl"]], abs=MS)
 
     # What is heard agrees: silence up to each bell, sound within a few milliseconds of it.
@@ -140,6 +140,81 @@ def test_the_script_reads_back_unchanged_even_with_hour_long_silences(bell_secon
     pauses = [item for _, item in script.items() if isinstance(item, Pause)]
     assert len(pauses) == 3 and all(pause.seconds <= MAX_PAUSE_SECONDS for pause in pauses)
     assert parse_script(script_to_text(script)) == script
+
+
+@pytest.mark.parametrize(
+    ("length", "interval", "start", "interval_bell", "end"),
+    [
+        (20 * 60, 5 * 60, "singing-bowl", "soft-chime", "singing-bowl"),
+        (20 * 60, None, None, "soft-chime", "small-gong"),
+        (60 * 60, 7.5 * 60, None, "small-gong", "singing-bowl"),
+        (10 * 60, 60, "soft-chime", "soft-chime", None),
+        (5 * 60, None, None, "soft-chime", None),
+        (3 * 3600, 25 * 60, "singing-bowl", "soft-chime", "singing-bowl"),
+    ],
+)
+def test_bell_times_are_where_the_renderer_plays_the_bells(
+    length, interval, start, interval_bell, end, bell_frames, bell_seconds
+):
+    script = make_timer_script(length, interval, start, end, interval_bell, bell_seconds=bell_seconds)
+    _, bells = planned(script, bell_frames)
+    times = bell_times(script, bell_seconds)
+    assert len(times) == len(bells)
+    assert times == pytest.approx([at for at, _ in bells], abs=MS)
+    want = expected_bells(length, interval, start, interval_bell, end, bell_seconds)
+    assert times == pytest.approx([at for at, _ in want], abs=MS)
+
+
+def test_bell_times_count_each_bell_and_pause_after_the_lead_in():
+    # Worked out by hand: every item follows the one before, and the first follows LEAD_IN.
+    sitting = Section("Sitting", (Bell("small-gong"), Pause(10.0), Bell(None), Pause(2.5)))
+    interval = Section("Interval 2", (Bell("soft-chime"), Pause(4.0), Bell("small-gong")))
+    script = Script(Meta(title="By hand", summary="Bells.", theme="timer"), (sitting, interval))
+    lengths = {"small-gong": 3.0, "singing-bowl": 6.0, "soft-chime": 1.5}
+    # A bell without a name is the timer's default bell (the singing bowl).
+    assert bell_times(script, lengths) == pytest.approx([0.5, 13.5, 22.0, 27.5], abs=MS)
+
+    silent = make_timer_script(60, start_bell=None, end_bell=None)
+    assert bell_times(silent, {}) == []
+
+
+@pytest.mark.parametrize(
+    ("times", "start", "end", "sentence"),
+    [
+        ([], False, False, "20 min of silence, without bells."),
+        ([0.5], True, False, "A bell to begin, at 0:00."),
+        ([1188.5], False, True, "A bell to end, at 19:48, so that it has rung out by 20:00."),
+        (
+            [0.5, 1188.5],
+            True,
+            True,
+            "A bell to begin, at 0:00, and one to end, at 19:48, so that it has rung out by 20:00.",
+        ),
+        ([300, 600, 900], False, False, "Interval bells at 5:00, 10:00 and 15:00."),
+        (
+            [0.5, 600],
+            True,
+            False,
+            "A bell to begin, at 0:00, and an interval bell at 10:00.",
+        ),
+        (
+            [0.5, 600, 1188.5],
+            True,
+            True,
+            "A bell to begin, at 0:00; an interval bell at 10:00; "
+            "and one to end, at 19:48, so that it has rung out by 20:00.",
+        ),
+        (
+            [300, 600, 1188.5],
+            False,
+            True,
+            "Interval bells at 5:00 and 10:00, and a bell to end, at 19:48, "
+            "so that it has rung out by 20:00.",
+        ),
+    ],
+)
+def test_describe_bells_names_each_bell_by_its_part(times, start, end, sentence):
+    assert describe_bells(times, 20 * 60, start_bell=start, end_bell=end) == sentence
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,22 @@ import html
 import re
 
 from app.render.captions import captions_srt, captions_vtt
+from app.render.sidecar import Cue, Sidecar
 
-TIMELINE = {
-    "length": 4000.0,
-    "cues": [
-        {"start": 0.5, "end": 2.0, "text": "Let your body settle."},
-        {"start": 2.45, "end": 3.5744, "text": "Notice <the> breath & rest."},
-        {"start": 61.25, "end": 64.0, "text": "A line\nthat was wrapped."},
-        {"start": 3723.0041, "end": 3725.9, "text": "Over an hour in --> still fine."},
-        {"start": 3800.0, "end": 3801.0, "text": "   "},  # nothing to show: left out
-    ],
-}
+
+def spoken(*cues: tuple[float, float, str]) -> Sidecar:
+    """A session saying `cues` (start, end, text), each a paragraph of its own."""
+    said = tuple(Cue(start, end, text, 0, number) for number, (start, end, text) in enumerate(cues))
+    return Sidecar(title="Captions", length=4000.0, natural_length=4000.0, sample_rate=22050, cues=said)
+
+
+TIMELINE = spoken(
+    (0.5, 2.0, "Let your body settle."),
+    (2.45, 3.5744, "Notice <the> breath & rest."),
+    (61.25, 64.0, "A line\nthat was wrapped."),
+    (3723.0041, 3725.9, "Over an hour in --> still fine."),
+    (3800.0, 3801.0, "   "),  # nothing to show: left out
+)
 SPOKEN = [
     "Let your body settle.",
     "Notice <the> breath & rest.",
@@ -86,17 +91,12 @@ def test_webvtt_escapes_what_would_read_as_markup():
 
 
 def test_overlapping_or_empty_cues_are_made_valid():
-    timeline = {
-        "cues": [
-            {"start": 1.0, "end": 3.0, "text": "First."},
-            {"start": 2.5, "end": 2.5, "text": "Overlaps and has no length."},
-        ]
-    }
+    timeline = spoken((1.0, 3.0, "First."), (2.5, 2.5, "Overlaps and has no length."))
     for cues in (parse_vtt(captions_vtt(timeline)), parse_cues(captions_srt(timeline), ",")):
         assert_in_order(cues)
         assert cues[1][0] == 3.0
 
 
 def test_a_timeline_without_speech_gives_empty_captions():
-    assert captions_vtt({"cues": []}) == "WEBVTT\n"
-    assert captions_srt({"cues": []}) == ""
+    assert captions_vtt(spoken()) == "WEBVTT\n"
+    assert captions_srt(spoken()) == ""

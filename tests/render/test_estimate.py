@@ -42,7 +42,7 @@ def test_the_minimum_is_the_natural_length_of_a_render_with_the_fake_voice(name,
     parsed = load_script(SCRIPTS / f"{name}.md")
     rendered = render_session(parsed, FakeEngine(), cache_root=tmp_path, length=None)
     estimate = estimate_lengths(parsed)
-    assert estimate.minimum_s == pytest.approx(rendered.timeline["natural_length"], abs=TOLERANCE_S)
+    assert estimate.minimum_s == pytest.approx(rendered.timeline.natural_length, abs=TOLERANCE_S)
 
 
 def test_the_minimum_of_a_small_script_adds_up_exactly(tmp_path):
@@ -171,7 +171,7 @@ def test_the_template_parses_and_renders_at_each_of_its_lengths(tmp_path):
     for length in parsed.meta.durations:
         result = render_session(parsed, engine, length=length, cache_root=tmp_path)
         assert frame_count(result.wav_path) == round(length * SESSION_RATE)
-        assert result.timeline["natural_length"] == pytest.approx(estimate.minimum_s, abs=TOLERANCE_S)
+        assert result.timeline.natural_length == pytest.approx(estimate.minimum_s, abs=TOLERANCE_S)
         result.wav_path.unlink()
 
 

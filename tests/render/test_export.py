@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import app.render.export as export_module
-from app.render import RenderCancelled, render_session
+from app.render import RenderCancelled, Sidecar, render_session
 from app.render.captions import captions_srt, captions_vtt
 from app.render.export import FORMATS, ExportError, ExportRequest, ExportResult, export_session
 from app.render.sounds import UnknownSound
@@ -73,7 +73,7 @@ def cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def timeline(script, cache) -> dict:
+def timeline(script, cache) -> Sidecar:
     return render_session(script, FakeEngine(), length=LENGTH, cache_root=cache).timeline
 
 
@@ -136,13 +136,13 @@ def test_opus_keeps_its_tags_in_the_stream_as_ogg_does(exports):
 @pytest.mark.parametrize("fmt", WITH_CHAPTERS)
 def test_chapters_are_the_sections_at_their_times(exports, timeline, fmt):
     chapters = probe(exports[fmt, "rain"].audio)["chapters"]
-    sections = timeline["sections"]
+    sections = timeline.sections
     assert len(sections) == 3
     assert [chapter["tags"]["title"] for chapter in chapters] == ["Arriving", "Resting", "Closing"]
     starts = [float(chapter["start_time"]) for chapter in chapters]
     # The first chapter takes in the lead-in silence before its first words, as the player does.
-    expected = [0.0] + [section["start"] for section in sections[1:]]
-    assert sections[0]["start"] > 0 and starts == pytest.approx(expected, abs=0.002)
+    expected = [0.0] + [section.start for section in sections[1:]]
+    assert sections[0].start > 0 and starts == pytest.approx(expected, abs=0.002)
     assert starts[1] > 5  # real times, not all at zero
 
 
@@ -185,9 +185,9 @@ def test_the_background_is_really_in_the_mix(exports, timeline):
 
     voice, rate = read_wav(exports["wav", "none"].audio)
     mixed, _ = read_wav(exports["wav", "rain"].audio)
-    pause = timeline["pauses"][1]  # in the middle: the background plays at its full level
-    assert pause["end"] - pause["start"] > 2
-    quiet = slice(int((pause["start"] + 0.5) * rate), int((pause["end"] - 0.5) * rate))
+    pause = timeline.pauses[1]  # in the middle: the background plays at its full level
+    assert pause.end - pause.start > 2
+    quiet = slice(int((pause.start + 0.5) * rate), int((pause.end - 0.5) * rate))
     assert float(np.sqrt(np.mean(voice[quiet] ** 2))) < 1e-3
     assert float(np.sqrt(np.mean(mixed[quiet] ** 2))) > 0.01
     assert float(np.abs(mixed[: int(0.05 * rate)]).max()) < 0.01  # it fades in from silence
@@ -202,7 +202,7 @@ def test_captions_lie_beside_the_audio_and_match_the_timeline(exports, timeline,
     vtt, srt = result.captions
     assert (vtt.suffix, srt.suffix) == (".vtt", ".srt")
     assert vtt.parent == result.audio.parent and vtt.stem == result.audio.stem
-    spoken = [(cue["start"], cue["end"], cue["text"]) for cue in timeline["cues"]]
+    spoken = [(cue.start, cue.end, cue.text) for cue in timeline.cues]
     assert len(spoken) == 5
     for cues in (parse_vtt(vtt.read_text("utf-8")), parse_cues(srt.read_text("utf-8"), ",")):
         assert [text for _, _, text in cues] == [text for _, _, text in spoken]

@@ -6,7 +6,7 @@ import wave
 import numpy as np
 import pytest
 
-from app.render import LengthError, RenderCancelled, render_session
+from app.render import LengthError, RenderCancelled, Sidecar, render_session
 from app.render.pcm import SESSION_RATE
 from app.script import load_script, parse_script
 from app.tts import FakeEngine
@@ -48,7 +48,7 @@ def test_each_offered_length_renders_to_exactly_that_length(script, tmp_path):
     for length in (120.0, 180.0, 137.25):
         result = render_session(script, engine, length=length, cache_root=tmp_path)
         assert frames_of(result.wav_path) == round(length * SESSION_RATE)
-        assert result.timeline["length"] == pytest.approx(length, abs=0.001)
+        assert result.timeline.length == pytest.approx(length, abs=0.001)
 
 
 def test_without_a_length_the_script_default_is_used(script, tmp_path):
@@ -59,7 +59,8 @@ def test_without_a_length_the_script_default_is_used(script, tmp_path):
 def test_the_sidecar_lists_cues_sections_pauses_and_bells(script, tmp_path):
     result = render_session(script, FakeEngine(), length=150, cache_root=tmp_path)
     sidecar = json.loads(result.timeline_path.read_text("utf-8"))
-    assert sidecar == result.timeline
+    assert sidecar == result.timeline.to_dict()
+    assert Sidecar.from_dict(sidecar) == result.timeline
     assert [cue["text"] for cue in sidecar["cues"]] == [
         "Let your body settle.",
         "Notice the breath.",
@@ -82,11 +83,11 @@ def test_audio_matches_the_timeline_speech_where_cues_are_and_silence_in_pauses(
         samples = (
             np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").astype(np.float32) / 32768
         )
-    for cue in result.timeline["cues"]:
-        part = samples[int(cue["start"] * SESSION_RATE) : int(cue["end"] * SESSION_RATE)]
-        assert np.sqrt(np.mean(part**2)) > 0.03, cue["text"]
-    for pause in result.timeline["pauses"]:
-        part = samples[int(pause["start"] * SESSION_RATE) : int(pause["end"] * SESSION_RATE)]
+    for cue in result.timeline.cues:
+        part = samples[int(cue.start * SESSION_RATE) : int(cue.end * SESSION_RATE)]
+        assert np.sqrt(np.mean(part**2)) > 0.03, cue.text
+    for pause in result.timeline.pauses:
+        part = samples[int(pause.start * SESSION_RATE) : int(pause.end * SESSION_RATE)]
         assert np.max(np.abs(part)) == 0.0
 
 
@@ -98,6 +99,7 @@ def test_a_second_render_synthesizes_nothing_and_another_length_only_reassembles
 
     again = render_session(script, engine, length=120, cache_root=tmp_path)
     assert again.from_cache and again.wav_path == first.wav_path
+    assert again.timeline == first.timeline  # read back from the sidecar: the same record
     longer = render_session(script, engine, length=180, cache_root=tmp_path)
     assert not longer.from_cache and longer.synthesized == 0
     assert len(engine.synthesized) == spoken

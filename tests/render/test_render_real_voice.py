@@ -44,14 +44,14 @@ def rendered(tmp_path_factory):
 
 def test_every_declared_pause_is_found_where_the_timeline_put_it(rendered):
     found = silences(rendered.wav_path, noise_db=-50, minimum=0.5)
-    planned = rendered.timeline["pauses"]
+    planned = rendered.timeline.pauses
     # Two consecutive pause directives form one silence: merge them as the listener hears them.
     merged = []
     for pause in planned:
-        if merged and abs(merged[-1][1] - pause["start"]) < 1e-6:
-            merged[-1] = (merged[-1][0], pause["end"])
+        if merged and abs(merged[-1][1] - pause.start) < 1e-6:
+            merged[-1] = (merged[-1][0], pause.end)
         else:
-            merged.append((pause["start"], pause["end"]))
+            merged.append((pause.start, pause.end))
     assert len(merged) == 4
     for start, end in merged:
         matches = [(s, e) for s, e in found if abs(s - start) <= 0.15 and abs(e - end) <= 0.15]
@@ -59,13 +59,13 @@ def test_every_declared_pause_is_found_where_the_timeline_put_it(rendered):
 
 
 def test_the_session_is_exactly_the_chosen_length_and_meets_the_loudness_target(rendered):
-    assert rendered.timeline["length"] == pytest.approx(60.0, abs=0.001)
+    assert rendered.timeline.length == pytest.approx(60.0, abs=0.001)
     integrated, true_peak = ebur128(rendered.wav_path)
     assert -17.0 <= integrated <= -15.0
     assert true_peak <= -1.0
 
 
 def test_the_voice_speaks_every_sentence(rendered):
-    texts = [cue["text"] for cue in rendered.timeline["cues"]]
+    texts = [cue.text for cue in rendered.timeline.cues]
     assert texts[2:4] == ["Breathe in slowly.", "And let the breath go."]
-    assert all(cue["end"] - cue["start"] > 0.5 for cue in rendered.timeline["cues"])
+    assert all(cue.end - cue.start > 0.5 for cue in rendered.timeline.cues)

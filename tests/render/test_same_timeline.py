@@ -79,8 +79,8 @@ def test_two_renders_of_one_script_at_once_give_the_same_timeline_and_sound(tmp_
     second.join(30)
 
     later = results["second"]
-    assert later.timeline["cues"] == first.timeline["cues"]
-    assert later.timeline["sections"] == first.timeline["sections"]
+    assert later.timeline.cues == first.timeline.cues
+    assert later.timeline.sections == first.timeline.sections
     assert np.array_equal(pcm_samples(later.wav_path)[0], first_sound)
 
 

@@ -38,7 +38,7 @@ def rendered(tmp_path_factory):
     engine = FakeEngine()
     result = render_session(SCRIPT, engine, length=45.0, cache_root=cache_root)
     cache = SpeechCache(cache_root / "speech", engine, None, 120)
-    clips = {cue["text"]: pcm_samples(cache.path_for(cue["text"]))[0] for cue in result.timeline["cues"]}
+    clips = {cue.text: pcm_samples(cache.path_for(cue.text))[0] for cue in result.timeline.cues}
     bells = {name: pcm_samples(decoded_bell(name, cache_root))[0] for name in (None, "small-gong")}
     timeline = plan_timeline(
         SCRIPT,

@@ -56,11 +56,7 @@ def test_check_and_list_report_it_without_a_traceback(kindred_home, capsys):
 
 def test_check_messages_escape_what_would_break_the_line_or_the_terminal(tmp_path, capsys):
     """Newlines, escape sequences and bidi overrides from the script are shown as escapes."""
-    text = (
-        "---\ntitle: Fine\nsummary: S.\ntheme: \"two\\nlines\"\n---\n"
-        "[pau\x1b[31mse 5s]\n"
-        "[chime\u202e 3s]\n"
-    )
+    text = '---\ntitle: Fine\nsummary: S.\ntheme: "two\\nlines"\n---\n[pau\x1b[31mse 5s]\n[chime\u202e 3s]\n'
     path = tmp_path / "hostile.md"
     path.write_text(text, "utf-8")
     assert main(["check", str(path)]) == 1

@@ -381,8 +381,8 @@ def test_unknown_fields_without_a_close_match_list_the_fields():
     assert place(error) == (2, 1)
     assert (
         error.message
-        == "unknown field voice: the fields are title, summary, theme, tags, durations, ambience "
-        "and pronounce"
+        == "unknown field voice: the fields are title, summary, theme, tags, durations, ambience, "
+        "pronounce and safety"
     )
 
 
@@ -664,12 +664,13 @@ def test_an_empty_ambience_is_no_ambience():
 
 
 def test_a_huge_front_matter_is_refused_without_reading_it(monkeypatch):
-    from app.script.parser import MAX_FRONT_MATTER_CHARS, _Parser
+    from app.script import front_matter
+    from app.script.parser import MAX_FRONT_MATTER_CHARS
 
     def read_yaml(*args):
         raise AssertionError("the huge front matter was handed to the YAML loader")
 
-    monkeypatch.setattr(_Parser, "load_yaml", read_yaml)
+    monkeypatch.setattr(front_matter, "read_yaml", read_yaml)
     filler = "# padding\n" * (MAX_FRONT_MATTER_CHARS // 10 + 1)
     errors = errors_of("---\n" + filler + "title: T\nsummary: S\ntheme: t\n---\n[paws 5s]\n")
     assert [place(error) for error in errors] == [(1, 1), (6560, 1)]
@@ -677,3 +678,14 @@ def test_a_huge_front_matter_is_refused_without_reading_it(monkeypatch):
     assert errors[0].message.startswith(
         f"the front matter is {size:,} characters long, more than the limit of 65,536"
     )
+
+
+def test_safety_is_true_or_false():
+    front = "---\ntitle: T\nsummary: S.\ntheme: test\nsafety: {}\n---\nHello.\n"
+    assert parse_script(front.format("true")).meta.safety is True
+    assert parse_script(front.replace("safety: {}\n", "")).meta.safety is False
+    with pytest.raises(ScriptErrors) as caught:
+        parse_script(front.format("maybe"))
+    assert [(e.line, e.message, e.suggestion) for e in caught.value.errors] == [
+        (5, "safety must be true or false, not text", "true")
+    ]

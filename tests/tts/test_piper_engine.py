@@ -17,7 +17,7 @@ import pytest
 
 from app import paths
 from app.cli import main
-from app.render import render_session
+from app.render import Sidecar, render_session
 from app.script import load_script, parse_script
 from app.tts import (
     PiperEngine,
@@ -93,10 +93,10 @@ def script_of(sentences, title="Rate", extra=""):
     return parse_script(f"---\ntitle: {title}\nsummary: Measured.\ntheme: test\n{extra}---\n{body}\n")
 
 
-def words_per_minute(timeline: dict) -> float:
+def words_per_minute(timeline: Sidecar) -> float:
     """Words over speech time: each cue's sound, from its first to its last audible sample."""
-    words = sum(len(cue["text"].split()) for cue in timeline["cues"])
-    seconds = sum(cue["end"] - cue["start"] for cue in timeline["cues"])
+    words = sum(len(cue.text.split()) for cue in timeline.cues)
+    seconds = sum(cue.end - cue.start for cue in timeline.cues)
     return words / seconds * 60
 
 
@@ -140,7 +140,7 @@ def test_a_broken_model_is_a_clear_error(tmp_path):
 def test_every_declared_pause_is_heard_within_150_ms(engine, cache_root):
     script = parse_script(PAUSES)
     result = render_session(script, engine, length=40.0, cache_root=cache_root)
-    declared = [(p["start"], p["end"]) for p in result.timeline["pauses"]]
+    declared = [(p.start, p.end) for p in result.timeline.pauses]
     found = silences(result.wav_path, noise_db=-50, minimum=0.5)
     # The lead-in and the closing silence are not declared pauses; every declared one is found.
     for start, end in declared:
@@ -156,7 +156,10 @@ def test_the_rate_is_words_per_minute_of_speech_within_5_percent(engine, cache_r
     """On a bundled meditation: words per minute depend on the words (their syllables, their
     commas), and the voices are measured on the kind of sentences meditations are made of."""
     bundled = load_script(paths.bundled_scripts_dir() / "pause-before-you-react.md")
-    result = render_session(bundled, engine, rate=rate, cache_root=cache_root)
+    # Its longest length: a slow voice needs more room than the shortest offers (the library
+    # offers only the lengths that fit at the listener's rate).
+    longest = bundled.meta.durations[-1]
+    result = render_session(bundled, engine, length=longest, rate=rate, cache_root=cache_root)
     measured = words_per_minute(result.timeline)
     assert measured == pytest.approx(rate, rel=0.05), measured
 
@@ -166,7 +169,7 @@ def test_a_second_render_synthesizes_nothing(engine, tmp_path):
     cache_root = tmp_path / "cache"
     first = render_session(script, engine, cache_root=cache_root)
     assert first.synthesized == 5
-    again = render_session(script, engine, length=first.timeline["length"] + 5, cache_root=cache_root)
+    again = render_session(script, engine, length=first.timeline.length + 5, cache_root=cache_root)
     assert again.synthesized == 0 and not again.from_cache  # a new length, the same clips
 
 
@@ -176,12 +179,12 @@ def test_pronounce_changes_the_audio_but_not_the_captions(engine, cache_root):
     respelled = script_of(line, title="Plain", extra="pronounce: {Nguyen: win}\n")
     plain = render_session(said, engine, cache_root=cache_root)
     fixed = render_session(respelled, engine, cache_root=cache_root)
-    assert [c["text"] for c in fixed.timeline["cues"]] == ["Thank you, Nguyen, for staying."]
-    assert [c["text"] for c in plain.timeline["cues"]] == [c["text"] for c in fixed.timeline["cues"]]
+    assert [c.text for c in fixed.timeline.cues] == ["Thank you, Nguyen, for staying."]
+    assert [c.text for c in plain.timeline.cues] == [c.text for c in fixed.timeline.cues]
     assert plain.wav_path.read_bytes() != fixed.wav_path.read_bytes()
     # "win" is one syllable where "Nguyen" is spelled out: the respelled line is shorter.
-    plain_cue, fixed_cue = plain.timeline["cues"][0], fixed.timeline["cues"][0]
-    assert fixed_cue["end"] - fixed_cue["start"] != plain_cue["end"] - plain_cue["start"]
+    plain_cue, fixed_cue = plain.timeline.cues[0], fixed.timeline.cues[0]
+    assert fixed_cue.end - fixed_cue.start != plain_cue.end - plain_cue.start
 
 
 def test_the_cache_key_holds_the_model_hash_and_the_settings(engine):
@@ -201,9 +204,7 @@ def test_a_model_that_is_not_the_official_file_falls_back_with_the_reason(monkey
         assert router.default_voice() == "gmw/en-us"
         assert "not the official one" in router.fallback_reason
     script = tmp_path / "s.md"
-    script.write_text(
-        "---\ntitle: S\nsummary: S.\ntheme: t\n---\nBreathe in.\n", encoding="utf-8"
-    )
+    script.write_text("---\ntitle: S\nsummary: S.\ntheme: t\n---\nBreathe in.\n", encoding="utf-8")
     assert main(["render", str(script), "-o", str(tmp_path / "s.wav")]) == 0
     err = capsys.readouterr().err
     assert "Note: the natural voice's model file" in err and "eSpeak NG instead" in err

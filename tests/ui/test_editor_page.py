@@ -538,13 +538,13 @@ def test_play_from_here_plays_the_unsaved_text_from_the_cursors_section(qtbot, w
     view = window.player_view
     assert window.pages.currentIndex() == 1
     qtbot.waitUntil(lambda: window.player.is_playing() and window.player.position() > 0, timeout=30_000)
-    sections = view.now.timeline["sections"]
-    assert [section["title"] for section in sections] == ["Arriving", "Resting together"]
+    sections = view.now.timeline.sections
+    assert [section.title for section in sections] == ["Arriving", "Resting together"]
     assert view.current_section() == 1 and view.section_label.text() == "Resting together"
-    assert window.player.position() >= sections[1]["start"] * 1000
+    assert window.player.position() >= sections[1].start * 1000
     assert path.read_text("utf-8") == template_text("Evening Kindness")  # played, not saved
     # The length of that session is shown in the editor, until the text changes.
-    length = view.now.timeline["length"]
+    length = view.now.timeline.length
     assert page.editor.exact_label.text().startswith(f"Plays for {clock_tenths(length)}")
     assert not page.editor.exact_label.isHidden()
 
@@ -565,7 +565,7 @@ def test_minutes_seconds_to_the_tenth():
 
 
 def test_a_long_unbroken_stretch_of_typing_is_kept_without_waiting_for_a_pause(qtbot, page, monkeypatch):
-    monkeypatch.setattr("app.ui.pages.write.page.DRAFT_MAX_AGE_S", 0.0)
+    monkeypatch.setattr("app.ui.pages.write.draft_keeper.DRAFT_MAX_AGE_S", 0.0)
     path = page.new_script()
     type_at_end(qtbot, page, "\nNo pause at all")
     # Kept while typing, with no event loop turn for the pause timer to fire.

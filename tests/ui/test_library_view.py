@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QWidget
 from app.history import Store
 from app.library import LibraryEntry, load_catalogue
 from app.script import parse_script
+from app.ui.pages.library.continue_strip import ContinueItem, minutes_left_text
 from app.ui.pages.library.model import LibraryFilterModel, LibraryModel
-from app.ui.pages.library.page import LibraryView, _ContinueItem, minutes_left_text
+from app.ui.pages.library.page import LibraryView
 
 SCRIPTS = {
     "harbour": """---
@@ -281,7 +282,7 @@ def test_continue_row_resumes_a_part_way_session(qtbot, entries, store):
     qtbot.addWidget(view)
     assert not view.continue_strip.isHidden()
     assert view.continue_titles() == ["Mending After a Quarrel"]
-    items = view.continue_strip.findChildren(_ContinueItem)
+    items = view.continue_strip.findChildren(ContinueItem)
     assert len(items) == 1
     assert items[0].title_label.text() == "Mending After a Quarrel"
     assert items[0].left_label.text() == "12 min left"

@@ -141,7 +141,6 @@ def test_the_reason_for_the_robot_voice_is_told_once(qtbot, store):
     assert "natural voice" not in again.banner.text()  # (it may say that no sound device is here)
 
 
-
 def test_the_sidebar_marks_settings_and_about_while_their_dialogs_are_open(qtbot, window, monkeypatch):
     from app.ui.dialogs.settings import SettingsDialog
 

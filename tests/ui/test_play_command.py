@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from app.render.sidecar import Chapter, Cue, Sidecar
 from app.render.sounds import UnknownSound, ambience_source
 from app.script import parse_script
 from app.terminal.play_options import ambience_for
@@ -250,18 +251,19 @@ def test_clock_and_status_line():
     assert clock_ms(0) == "0:00"
     assert clock_ms(192_400) == "3:12"
     assert clock_ms(3_723_000) == "1:02:03"
-    timeline = {
-        "length": 600.0,
-        "sections": [{"title": "Arriving", "start": 0.5}, {"title": "Resting", "start": 100.0}],
-        "cues": [
-            {"start": 0.5, "end": 3.0, "text": "Breathe in.", "section": 0, "paragraph": 0},
-            {"start": 100.0, "end": 104.0, "text": "Breathe out.", "section": 1, "paragraph": 1},
-        ],
-    }
+    timeline = Sidecar(
+        title="Test",
+        length=600.0,
+        natural_length=600.0,
+        sample_rate=22050,
+        sections=(Chapter("Arriving", 0.5), Chapter("Resting", 100.0)),
+        cues=(Cue(0.5, 3.0, "Breathe in.", 0, 0), Cue(100.0, 104.0, "Breathe out.", 1, 1)),
+    )
     assert status_text(timeline, 1_000, 600_000) == "▶ 0:01 / 10:00  Arriving — Breathe in."
     assert status_text(timeline, 50_000, 600_000) == "▶ 0:50 / 10:00  Arriving"  # a silence: no caption
     assert status_text(timeline, 192_000, 600_000) == "▶ 3:12 / 10:00  Resting"
-    assert status_text({"sections": [], "cues": []}, 0, 5_000, "Untitled") == "▶ 0:00 / 0:05  Untitled"
+    silent = Sidecar(title="Untitled", length=5.0, natural_length=5.0, sample_rate=22050)
+    assert status_text(silent, 0, 5_000, "Untitled") == "▶ 0:00 / 0:05  Untitled"
     assert elide("Breathe in slowly", 10) == "Breathe i…"
     assert len(elide("x" * 200, 40)) == 40
     assert elide("short", 40) == "short"
@@ -272,7 +274,6 @@ def test_a_terminal_that_cannot_show_the_symbols_gets_plain_ones():
         encoding = "ascii"
 
     assert (
-        printable("▶ 0:01 / 10:00  Arriving — Breathe…", Ascii())
-        == "> 0:01 / 10:00  Arriving - Breathe..."
+        printable("▶ 0:01 / 10:00  Arriving — Breathe…", Ascii()) == "> 0:01 / 10:00  Arriving - Breathe..."
     )
     assert printable("▶ 0:01", io.StringIO()) == "▶ 0:01"

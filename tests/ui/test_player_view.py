@@ -4,8 +4,9 @@ import pytest
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.render.sidecar import Cue, Sidecar
 from app.script import parse_script
-from app.ui.pages.player.page import COMPLETE_PAGE, PLAYING_PAGE, map_position
+from app.ui.pages.player.page import COMPLETE_PAGE, PLAYING_PAGE
 from app.ui.theme import apply_theme
 from tests.ui.sessions import SHORT_SCRIPT, player_view_fixture
 
@@ -46,18 +47,18 @@ def test_chapter_jump_and_seek(qtbot, view):
 def test_changing_the_length_keeps_the_sentence(qtbot, view):
     open_and_wait(qtbot, view)
     qtbot.waitUntil(lambda: view.player.duration() > 0, timeout=5000)
-    view.player.seek(round(view._timeline["sections"][1]["start"] * 1000) + 200)
+    view.player.seek(round(view._timeline.sections[1].start * 1000) + 200)
     qtbot.waitUntil(
         lambda: view.current_section() == 1 and view.caption_text() == "Breathe out.", timeout=5000
     )
     with qtbot.waitSignal(view.sessionStarted, timeout=20_000):
         view.length_picker.setCurrentIndex(1)
         view.length_picker.activated.emit(1)
-    assert view._timeline["length"] == pytest.approx(14.0, abs=0.01)
+    assert view._timeline.length == pytest.approx(14.0, abs=0.01)
     assert view.player.duration() == 14_000
     # The same sentence goes on, at its place in the longer session.
-    cue = view._timeline["cues"][1]
-    assert cue["start"] * 1000 <= view.player.position() <= cue["end"] * 1000
+    cue = view._timeline.cues[1]
+    assert cue.start * 1000 <= view.player.position() <= cue.end * 1000
     assert view.current_section() == 1 and view.caption_text() == "Breathe out."
 
 
@@ -74,22 +75,6 @@ def test_leaving_part_way_saves_the_place_and_resume_starts_there(qtbot, view):
     qtbot.waitUntil(lambda: view.player.position() >= saved[1], timeout=5000)
 
 
-def test_map_position_keeps_the_sentence_or_the_share_of_the_silence():
-    old = {
-        "length": 20,
-        "sections": [{"start": 0}],
-        "cues": [{"start": 1, "end": 2}, {"start": 10, "end": 11}],
-    }
-    new = {
-        "length": 40,
-        "sections": [{"start": 0}],
-        "cues": [{"start": 1, "end": 2}, {"start": 20, "end": 21}],
-    }
-    assert map_position(old, new, 1500) == 1500
-    assert map_position(old, new, 6000) == 11000  # half way through the silence after the first cue
-    assert map_position(old, new, 10500) == 20500
-
-
 @pytest.fixture
 def styled():
     """The app's light stylesheet (its row padding is what Qt measured rows without), put back after."""
@@ -103,8 +88,11 @@ def styled():
 
 def test_a_long_transcript_sentence_wraps_and_keeps_every_line_when_the_list_narrows(qtbot, view, styled):
     long = "Bring to mind a recent moment with your partner that left you tight or tired, and stay there."
-    cues = [{"text": "Once more.", "start": float(second)} for second in range(30)]
-    view._fill_transcript({"sections": [], "cues": [*cues, {"text": long, "start": 30.0}]})
+    cues = [Cue(float(second), second + 0.5, "Once more.", 0, second) for second in range(30)]
+    said = (*cues, Cue(30.0, 38.0, long, 0, 30))
+    view.transcript.fill(
+        Sidecar(title="Long", length=40.0, natural_length=40.0, sample_rate=22050, cues=said)
+    )
     view.resize(900, 600)
     view.show()
     qtbot.waitExposed(view)

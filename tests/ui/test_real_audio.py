@@ -86,7 +86,7 @@ def test_speech_is_heard_where_the_timeline_speaks_and_silence_where_it_pauses(t
     script_path.write_text(SCRIPT, encoding="utf-8")
     # Rendered here for its timeline; the player's own render finds it in the (same) cache.
     timeline = render_session(load_script(script_path), FakeEngine(), length=LENGTH_S).timeline
-    cues, pauses = timeline["cues"], timeline["pauses"]
+    cues, pauses = timeline.cues, timeline.pauses
     assert len(cues) == 3 and len(pauses) == 2
 
     capture = tmp_path / "captured.wav"
@@ -113,28 +113,28 @@ def test_speech_is_heard_where_the_timeline_speaks_and_silence_where_it_pauses(t
     assert blocks, "nothing was heard in the recording"
 
     # The recording started before the player: align its first sound with the first cue.
-    offset = blocks[0][0] - cues[0]["start"]
+    offset = blocks[0][0] - cues[0].start
     assert len(blocks) == len(cues), f"heard {blocks}, expected {len(cues)} stretches of speech"
     for (heard_start, heard_end), cue in zip(blocks, cues, strict=True):
-        assert heard_start - offset == pytest.approx(cue["start"], abs=TOLERANCE_S), cue["text"]
-        assert heard_end - offset == pytest.approx(cue["end"], abs=TOLERANCE_S), cue["text"]
+        assert heard_start - offset == pytest.approx(cue.start, abs=TOLERANCE_S), cue.text
+        assert heard_end - offset == pytest.approx(cue.end, abs=TOLERANCE_S), cue.text
         # Speech all the way through, not a burst with dropouts (50 ms windows ride over syllables).
         inside = level_between(
-            samples, rate, cue["start"] + offset + TOLERANCE_S, cue["end"] + offset - TOLERANCE_S, 0.05
+            samples, rate, cue.start + offset + TOLERANCE_S, cue.end + offset - TOLERANCE_S, 0.05
         )
-        assert inside.min() > SPEECH_DB, cue["text"]
+        assert inside.min() > SPEECH_DB, cue.text
 
     # Every silence the timeline has (pauses and the natural gap between paragraphs) is silent.
-    gaps = [(a["end"], b["start"]) for a, b in zip(cues, cues[1:], strict=False)]
-    gaps.append((cues[-1]["end"], timeline["length"]))
+    gaps = [(a.end, b.start) for a, b in zip(cues, cues[1:], strict=False)]
+    gaps.append((cues[-1].end, timeline.length))
     for pause in pauses:
-        assert any(start <= pause["start"] and pause["end"] <= end for start, end in gaps)
+        assert any(start <= pause.start and pause.end <= end for start, end in gaps)
     for start, end in gaps:
         quiet = level_between(samples, rate, start + offset + TOLERANCE_S, end + offset - TOLERANCE_S, 0.05)
         assert quiet.size > 0
         assert quiet.max() < SILENCE_DB, f"sound in the silence from {start:.2f} s to {end:.2f} s"
 
     # Speech is well above the floor, and the session was played whole (the recording reaches its end).
-    speech = level_between(samples, rate, cues[0]["start"] + offset, cues[0]["end"] + offset, 0.05)
+    speech = level_between(samples, rate, cues[0].start + offset, cues[0].end + offset, 0.05)
     assert np.median(speech) > SILENCE_DB + 25
-    assert len(samples) / rate >= offset + timeline["length"]
+    assert len(samples) / rate >= offset + timeline.length

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QToolButton
 
 from app.script import Bell, Pause, ScriptError, Section, Speech, parse_script
 from app.ui.pages.write.highlighter import contrast
-from app.ui.pages.write.script_editor import MAX_SHOWN_PROBLEMS, ScriptEditor
+from app.ui.pages.write.problems import MAX_SHOWN_PROBLEMS
+from app.ui.pages.write.script_editor import ScriptEditor
 from app.ui.theme import DARK, LIGHT
 
 SCRIPT = """---
@@ -500,3 +501,34 @@ def test_a_script_without_front_matter_is_coloured_as_body(editor):
     editor.set_text("# Alone\n[pause 5s]\ntitle: not a key here\n")
     assert formats_of(editor, 1) and formats_of(editor, 2)
     assert formats_of(editor, 3) == []
+
+
+def test_pace_and_care_notes_show_under_a_valid_script_and_lead_to_their_line(qtbot, editor):
+    editor.show()
+    qtbot.waitExposed(editor)
+    # "Breathe in, and let the breath go." asks for both breaths in one go: a gentle note.
+    breath_line = line_of("Breathe in, and let the breath go.")
+    assert editor.errors() == [] and editor.notes.isVisible()
+    texts = [editor.notes.item(i).text() for i in range(editor.notes.count())]
+    assert any(text.startswith(f"Line {breath_line} · ") for text in texts), texts
+    assert not editor.problems.isVisible()  # advice, not a problem: nothing blocks playing
+
+    editor.move_cursor_to(1, 1)
+    row = next(i for i, text in enumerate(texts) if text.startswith(f"Line {breath_line} · "))
+    rect = editor.notes.visualItemRect(editor.notes.item(row))
+    qtbot.mouseClick(editor.notes.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert cursor_place(editor)[0] == breath_line
+
+    # Each breath given its own time: that note goes.
+    editor.set_text(
+        SCRIPT.replace(
+            "Breathe in, and let the breath go.", "Breathe in.\n[pause 4s]\nAnd breathe out.\n[pause 5s]"
+        )
+    )
+    texts = [editor.notes.item(i).text() for i in range(editor.notes.count())]
+    assert not any(f"Line {breath_line} · " in text for text in texts)
+
+
+def test_no_notes_while_the_script_has_problems(qtbot, editor):
+    editor.set_text(SCRIPT.replace("[bell]", "[bel]"))
+    assert editor.errors() and editor.notes.count() == 0 and editor.notes.isHidden()

@@ -210,7 +210,7 @@ def test_add_a_voice_hands_the_chosen_file_to_the_window(qtbot, store, monkeypat
     qtbot.addWidget(dialog)
     chosen = str(tmp_path / "en_US-new-medium.onnx")
     monkeypatch.setattr(
-        "app.ui.dialogs.settings.QFileDialog.getOpenFileName", lambda *args, **kwargs: (chosen, "")
+        "app.ui.dialogs.settings_voice.QFileDialog.getOpenFileName", lambda *args, **kwargs: (chosen, "")
     )
     with qtbot.waitSignal(dialog.addVoiceRequested) as requested:
         dialog.add_voice_button.click()

@@ -42,7 +42,8 @@ def offered(combo) -> list:
 
 def choose_file(monkeypatch, path: Path) -> None:
     monkeypatch.setattr(
-        "app.ui.dialogs.settings.QFileDialog.getOpenFileName", lambda *args, **kwargs: (str(path), "")
+        "app.ui.dialogs.settings_sessions.QFileDialog.getOpenFileName",
+        lambda *args, **kwargs: (str(path), ""),
     )
 
 
@@ -63,7 +64,7 @@ def test_add_a_sound_imports_it_off_the_ui_thread_and_makes_it_the_default(
         threads.append(threading.current_thread())
         return import_sound(path)
 
-    monkeypatch.setattr("app.ui.dialogs.settings.import_sound", recording_import)
+    monkeypatch.setattr("app.ui.dialogs.settings_sessions.import_sound", recording_import)
     announced = []
     dialog.settingChanged.connect(lambda key, value: announced.append((key, value)))
     assert not dialog.remove_sound_button.isEnabled()  # "The script's own" is not a sound to remove
@@ -104,7 +105,9 @@ def test_a_refused_file_shows_the_reason_and_adds_nothing(qtbot, dialog, store, 
 
 
 def test_cancelling_the_file_dialog_does_nothing(qtbot, dialog, monkeypatch):
-    monkeypatch.setattr("app.ui.dialogs.settings.QFileDialog.getOpenFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(
+        "app.ui.dialogs.settings_sessions.QFileDialog.getOpenFileName", lambda *a, **k: ("", "")
+    )
     with qtbot.assertNotEmitted(dialog.soundsChanged, wait=200):
         dialog.add_sound_button.click()
     assert dialog.add_sound_button.isEnabled() and dialog.sound_note.isHidden()

@@ -34,7 +34,7 @@ CHILD = textwrap.dedent(
     engine = FakeEngine()
     result = render_session(script, engine, length=16.0, cache_root=cache_root)
     cache = SpeechCache(cache_root / "speech", engine, None, 120)
-    clips = {c["text"]: pcm_samples(cache.path_for(c["text"]))[0] for c in result.timeline["cues"]}
+    clips = {c.text: pcm_samples(cache.path_for(c.text))[0] for c in result.timeline.cues}
     bell = pcm_samples(decoded_bell(None, cache_root))[0]
     timeline = plan_timeline(script, lambda t: len(clips[t]), lambda n: len(bell), SESSION_RATE, 16.0)
     app = QCoreApplication([])
@@ -46,8 +46,8 @@ CHILD = textwrap.dedent(
         time.sleep(0.01)
     time.sleep(0.8)  # what the sink still holds reaches the speakers
     print("UNDERRUNS", output.underruns(), "FINISHED", output.finished(), flush=True)
-    for cue in result.timeline["cues"]:
-        print("CUE", cue["start"], cue["end"], flush=True)
+    for cue in result.timeline.cues:
+        print("CUE", cue.start, cue.end, flush=True)
     output.stop()
     """
 )

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QSpinBox
 from app.render import render_session
 from app.time_text import clock
 from app.tts import FakeEngine
-from app.ui.pages.timer.page import TimerView, bell_durations
+from app.ui.pages.timer.bell_lengths import bell_durations
+from app.ui.pages.timer.page import TimerView
 from app.ui.widgets.ambience_choice import sound_label
 
 MS = 0.001
@@ -43,7 +44,7 @@ def start(qtbot, view):
 
 def rendered_bells(script, tmp_path):
     result = render_session(script, FakeEngine(), cache_root=tmp_path)
-    return result.timeline["length"], [(bell["start"], bell["name"]) for bell in result.timeline["bells"]]
+    return result.timeline.length, [(bell.start, bell.name) for bell in result.timeline.bells]
 
 
 def test_interval_bells_ring_at_their_minutes(qtbot, make_view, bell_seconds, tmp_path):

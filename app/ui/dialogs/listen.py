@@ -70,8 +70,27 @@ def aware_start(listen: Listen) -> datetime:
     return listen.started_at.astimezone(own_zone(listen))
 
 
+def heard_range(listen: Listen) -> tuple[float, float]:
+    """The minutes heard an edit may give `listen`, rounded outwards to the tenth the field shows
+    so that the listen's own value always fits."""
+    heard_min = listen.heard_s / 60
+    lowest: float
+    highest: float
+    if listen.manual:
+        lowest, highest = min(MANUAL_MINUTES[0], heard_min), MANUAL_MINUTES[1]
+    else:
+        # A listen with no length of its own (an odd import) is bounded by the day only.
+        length_min = listen.length_s / 60 if listen.length_s > 0 else MAX_HEARD_MIN
+        lowest, highest = 0.0, min(MAX_HEARD_MIN, length_min)
+    return math.floor(lowest * 10) / 10, math.ceil(max(highest, heard_min) * 10) / 10
+
+
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
 
 
 def _calm_calendar(edit: QDateTimeEdit) -> None:
@@ -107,7 +126,6 @@ class ListenDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(heading)
         layout.addWidget(intro)
-
         # A grid, not a QFormLayout: its labels sit level with the middle of their field
         # (a form layout aligns them to the top of the taller, padded fields).
         form = QGridLayout()
@@ -115,11 +133,7 @@ class ListenDialog(QDialog):
         form.setVerticalSpacing(10)
         # Fields keep their natural width: a date or a number stretched across the dialog reads badly.
         form.setColumnStretch(2, 1)
-        self.note = labelled(QTextEdit(), "Note", "A few words for yourself; only you will see them")
-        self.note.setObjectName("listenNote")
-        self.note.setAcceptRichText(False)
-        self.note.setTabChangesFocus(True)  # Tab reaches Save instead of typing a tab into the note
-        self.note.setPlaceholderText("Optional")
+        self._build_note()
         if listen is None:
             self.setWindowTitle("Add practice")
             heading.setText("Add a practice")
@@ -133,22 +147,37 @@ class ListenDialog(QDialog):
             intro.setText("Correct what the history remembers. Undo on the History page puts it back.")
             self._build_edit(form, listen)
         layout.addLayout(form)
+        self._add_note_and_buttons(layout)
+        self.resize(480, 440)
+        self.validate()
+        # The minutes are what is most often entered or corrected (the day is most often today).
+        (self.minutes if listen is None else self.heard).setFocus()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build_note(self) -> None:
+        self.note = labelled(QTextEdit(), "Note", "A few words for yourself; only you will see them")
+        self.note.setObjectName("listenNote")
+        self.note.setAcceptRichText(False)
+        self.note.setTabChangesFocus(True)  # Tab reaches Save instead of typing a tab into the note
+        self.note.setPlaceholderText("Optional")
+
+    def _add_note_and_buttons(self, layout: QVBoxLayout) -> None:
+        """Under the fields: the note, the line that says what is wrong, then Cancel and Save."""
         note_label = QLabel("Note")
         note_label.setBuddy(self.note)
         layout.addWidget(note_label)
         layout.addWidget(self.note, 1)
-
         self.message = QLabel()
         self.message.setObjectName("errorLabel")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Problem")
         self.message.hide()
         layout.addWidget(self.message)
-
         self.save_button = labelled(
             QPushButton("Save"),
             "Save",
-            "Add this practice to your history" if listen is None else "Keep these changes",
+            "Add this practice to your history" if self.listen is None else "Keep these changes",
         )
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -159,12 +188,6 @@ class ListenDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
-        self.resize(480, 440)
-        self.validate()
-        # The minutes are what is most often entered or corrected (the day is most often today).
-        (self.minutes if listen is None else self.heard).setFocus()
-
-    # -- building -----------------------------------------------------------------------
 
     @staticmethod
     def _row(form: QGridLayout, label: str, field: QWidget, full_width: bool = False) -> None:
@@ -209,7 +232,32 @@ class ListenDialog(QDialog):
         self.session.setWordWrap(True)
         self.session.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._row(form, "Session", self.session, full_width=True)
+        self._build_start(listen)
+        self._row(form, "Day" if listen.manual else "Started", self.start)
+        self.heard = labelled(QDoubleSpinBox(), "Minutes heard", "How many minutes of it you heard")
+        self.heard.setObjectName("listenHeard")
+        self.heard.setDecimals(1)
+        self.heard.setSingleStep(1.0)
+        self.heard.setSuffix(" min")
+        self.heard.setRange(*heard_range(listen))
+        self.heard.setValue(listen.heard_s / 60)
+        self._row(form, "Minutes heard", self.heard)
+        self.completed = labelled(
+            QCheckBox("Completed"), "Completed", "Counted as a completed session in your statistics"
+        )
+        self.completed.setObjectName("listenCompleted")
+        self.completed.setChecked(listen.completed)
+        self._row(form, "", self.completed)
+        self.note.setPlainText(listen.note or "")
 
+        # What Save compares with: the widgets' own first values, so rounding for display
+        # (9.06 min shown as 9.1) never counts as a change.
+        self._start0 = self.start.dateTime()
+        self._heard0 = self.heard.value()
+        self.start.dateTimeChanged.connect(self.validate)
+        self.heard.valueChanged.connect(self.validate)
+
+    def _build_start(self, listen: Listen) -> None:
         tip = "The day you practised" if listen.manual else "When it began, as your clock showed then"
         self.start = labelled(QDateTimeEdit(), "Day" if listen.manual else "Started", tip)
         self.start.setObjectName("listenStart")
@@ -229,39 +277,6 @@ class ListenDialog(QDialog):
         self.start.setDateTime(
             QDateTime(_qdate(local.date()), QTime(local.hour, local.minute, local.second), QTimeZone.utc())
         )
-        self._row(form, "Day" if listen.manual else "Started", self.start)
-
-        self.heard = labelled(QDoubleSpinBox(), "Minutes heard", "How many minutes of it you heard")
-        self.heard.setObjectName("listenHeard")
-        self.heard.setDecimals(1)
-        self.heard.setSingleStep(1.0)
-        self.heard.setSuffix(" min")
-        heard_min = listen.heard_s / 60
-        if listen.manual:
-            lowest, highest = min(MANUAL_MINUTES[0], heard_min), MANUAL_MINUTES[1]
-        else:
-            # A listen with no length of its own (an odd import) is bounded by the day only.
-            length_min = listen.length_s / 60 if listen.length_s > 0 else MAX_HEARD_MIN
-            lowest, highest = 0.0, min(MAX_HEARD_MIN, length_min)
-        # Rounded outwards to the shown tenth, so the listen's own value always fits.
-        self.heard.setRange(math.floor(lowest * 10) / 10, math.ceil(max(highest, heard_min) * 10) / 10)
-        self.heard.setValue(heard_min)
-        self._row(form, "Minutes heard", self.heard)
-
-        self.completed = labelled(
-            QCheckBox("Completed"), "Completed", "Counted as a completed session in your statistics"
-        )
-        self.completed.setObjectName("listenCompleted")
-        self.completed.setChecked(listen.completed)
-        self._row(form, "", self.completed)
-        self.note.setPlainText(listen.note or "")
-
-        # What Save compares with: the widgets' own first values, so rounding for display
-        # (9.06 min shown as 9.1) never counts as a change.
-        self._start0 = self.start.dateTime()
-        self._heard0 = self.heard.value()
-        self.start.dateTimeChanged.connect(self.validate)
-        self.heard.valueChanged.connect(self.validate)
 
     # -- reading the form ---------------------------------------------------------------
 
@@ -269,8 +284,10 @@ class ListenDialog(QDialog):
         """The start as entered, in the listen's own zone (edit only)."""
         assert self.listen is not None
         value = self.start.dateTime()
-        day, clock = value.date().toPython(), value.time().toPython()
-        return datetime.combine(day, time(clock.hour, clock.minute, clock.second), own_zone(self.listen))
+        clock = value.time()
+        return datetime.combine(
+            _pydate(value.date()), time(clock.hour(), clock.minute(), clock.second()), own_zone(self.listen)
+        )
 
     def changes(self) -> dict[str, object]:
         """The fields of the listen being edited that differ from it, as `ListenLog.edit` takes them."""
@@ -334,7 +351,7 @@ class ListenDialog(QDialog):
             return
         try:
             if self.listen is None:
-                day = self.date.date().toPython()
+                day = _pydate(self.date.date())
                 listen_id = self.log.add_manual(day, self.minutes.value(), self.note.toPlainText())
                 self.accept()
                 self.listenAdded.emit(listen_id)

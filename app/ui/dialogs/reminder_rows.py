@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import time
 
 from PySide6.QtCore import QObject, QTime
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QTimeEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QTimeEdit, QWidget
 
-from app import reminders
+from app import reminders, settings
 from app.history import Store
+from app.ui.dialogs.settings_rows import SetSetting, control_row, heading
 from app.ui.widgets.basics import labelled
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -17,12 +17,12 @@ FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 
 
 class ReminderSection(QObject):
-    """Its widgets store each change at once through `set_setting(key, value)`."""
+    """Its widgets store each change at once through `set_setting(setting, value)`."""
 
-    def __init__(self, store: Store, set_setting: Callable[[str, object], None], parent: QWidget):
+    def __init__(self, store: Store, set_setting: SetSetting, parent: QWidget) -> None:
         super().__init__(parent)
         self._set = set_setting
-        settings = reminders.reminder_settings(store.get_setting)
+        chosen = reminders.reminder_settings(store.get_setting)
 
         self.enabled_check = QCheckBox("Remind me to practise")
         labelled(
@@ -30,15 +30,15 @@ class ReminderSection(QObject):
             "Daily reminder",
             "A desktop notification at this time, unless you have already practised that day",
         )
-        self.enabled_check.setChecked(settings.enabled)
-        self.time_edit = QTimeEdit(QTime(settings.at.hour, settings.at.minute))
+        self.enabled_check.setChecked(chosen.enabled)
+        self.time_edit = QTimeEdit(QTime(chosen.at.hour, chosen.at.minute))
         self.time_edit.setDisplayFormat("HH:mm")
         labelled(self.time_edit, "Reminder time", "When the reminder comes, by this computer's clock")
         self.day_checks: list[QCheckBox] = []
         for index, name in enumerate(DAY_NAMES):
             check = QCheckBox(name)
             labelled(check, FULL_DAY_NAMES[index], f"Remind me on {FULL_DAY_NAMES[index]}s")
-            check.setChecked(index in settings.days)
+            check.setChecked(index in chosen.days)
             self.day_checks.append(check)
         self.autostart_check = QCheckBox("Start Kindred in the tray at login")
         labelled(
@@ -51,7 +51,7 @@ class ReminderSection(QObject):
         self.autostart_note.setObjectName("errorLabel")
         self.autostart_note.setWordWrap(True)
         self.autostart_note.hide()
-        self._show_enabled(settings.enabled)
+        self._show_enabled(chosen.enabled)
 
         self.enabled_check.toggled.connect(self._on_enabled)
         self.time_edit.timeChanged.connect(self._on_time)
@@ -59,20 +59,10 @@ class ReminderSection(QObject):
             check.toggled.connect(lambda _on: self._on_days())
         self.autostart_check.toggled.connect(self._on_autostart)
 
-    def add_rows(self, form: QFormLayout, heading: QWidget) -> None:
-        form.addRow(heading)
-        row = QHBoxLayout()
-        row.setSpacing(12)
-        row.addWidget(self.enabled_check)
-        row.addWidget(self.time_edit)
-        row.addStretch(1)
-        form.addRow("Reminder", row)
-        days = QHBoxLayout()
-        days.setSpacing(8)
-        for check in self.day_checks:
-            days.addWidget(check)
-        days.addStretch(1)
-        form.addRow("On", days)
+    def add_rows(self, form: QFormLayout) -> None:
+        form.addRow(heading("Daily reminder"))
+        form.addRow("Reminder", control_row(self.enabled_check, self.time_edit, spacing=12))
+        form.addRow("On", control_row(*self.day_checks))
         form.addRow("", self.autostart_check)
         form.addRow("", self.autostart_note)
 
@@ -86,17 +76,17 @@ class ReminderSection(QObject):
 
     def _on_enabled(self, enabled: bool) -> None:
         self._show_enabled(enabled)
-        self._set(reminders.ENABLED_KEY, bool(enabled))
+        self._set(settings.REMINDER_ENABLED, bool(enabled))
         if enabled:
             # The time and days shown are what will be used, stored even if never touched.
             self._on_time(self.time_edit.time())
             self._on_days()
 
     def _on_time(self, chosen: QTime) -> None:
-        self._set(reminders.TIME_KEY, reminders.format_time(time(chosen.hour(), chosen.minute())))
+        self._set(settings.REMINDER_TIME, reminders.format_time(time(chosen.hour(), chosen.minute())))
 
     def _on_days(self) -> None:
-        self._set(reminders.DAYS_KEY, self.chosen_days())
+        self._set(settings.REMINDER_DAYS, self.chosen_days())
 
     def _on_autostart(self, enabled: bool) -> None:
         try:

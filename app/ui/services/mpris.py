@@ -4,10 +4,10 @@ Kindred publishes `org.mpris.MediaPlayer2` and `org.mpris.MediaPlayer2.Player` o
 bus. The session playing is the one track; its chapters are what Next and Previous move between.
 Without a session bus nothing is published and nothing is said but a debug line.
 
-The interfaces are QDBusAbstractAdaptors, so that Qt's own meta-object code marshals them: PySide
-turns a Python int into a 32-bit D-Bus integer, and only declared C++ types ("qlonglong") give the
-64-bit Position, Seek offsets and Seeked signal the specification asks for. Inside the Metadata map
-no type can be declared: `mpris:length` is written as a 64-bit integer by `dbus_int64`.
+The interfaces' D-Bus names are in `mpris_adaptors`, which declares the 64-bit types the
+specification asks for. Inside the Metadata map no type can be declared: `mpris:length` is
+written as a 64-bit integer by `dbus_int64`. The player screen is known only by what is asked
+of it (PlayerScreen): a service never reaches up into a page.
 """
 
 from __future__ import annotations
@@ -16,28 +16,22 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtCore import ClassInfo, Property, QMetaType, QObject, QTimer, QUrl, Signal, Slot
-from PySide6.QtDBus import (
-    QDBusAbstractAdaptor,
-    QDBusArgument,
-    QDBusConnection,
-    QDBusMessage,
-    QDBusObjectPath,
-)
+from PySide6.QtCore import QMetaType, QObject, QTimer, QUrl, SignalInstance
+from PySide6.QtDBus import QDBusArgument, QDBusConnection, QDBusMessage, QDBusObjectPath
 from PySide6.QtWidgets import QWidget
 
 from app import paths
-from app.ui.pages.player.page import PlayerView, section_start_ms
+from app.render.sidecar import Chapter, Sidecar
 from app.ui.services.dbus_int64 import int64_argument
+from app.ui.services.mpris_adaptors import PLAYER_INTERFACE, PlayerAdaptor, RootAdaptor
 from app.ui.services.stream_player import StreamPlayer
 
 log = logging.getLogger(__name__)
 
 SERVICE = "org.mpris.MediaPlayer2.kindred"
 OBJECT_PATH = "/org/mpris/MediaPlayer2"
-ROOT_INTERFACE = "org.mpris.MediaPlayer2"
-PLAYER_INTERFACE = "org.mpris.MediaPlayer2.Player"
 PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties"
 #: The specification's track id for "nothing is loaded".
 NO_TRACK = "/org/mpris/MediaPlayer2/TrackList/NoTrack"
@@ -47,17 +41,41 @@ TRACK_PREFIX = "/" + paths.APP_ID.replace(".", "/") + "/session/"
 SEEK_TOLERANCE_MS = 1000
 
 
+class NowPlaying(Protocol):
+    """The session on the player screen: the one track the desktop sees."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def timeline(self) -> Sidecar | None: ...
+
+
+class PlayerScreen(Protocol):
+    """What the media controls ask of the window's player screen (app.ui.pages.player's PlayerView)."""
+
+    @property
+    def sessionStarted(self) -> SignalInstance: ...  # noqa: N802 (the Qt signal's name)
+
+    @property
+    def now(self) -> NowPlaying | None: ...
+
+    def current_section(self) -> int: ...
+
+    def set_volume(self, volume: float) -> None: ...
+
+
 class MediaControls(QObject):
     """The object published at /org/mpris/MediaPlayer2: what the desktop sees and asks, in one place.
 
-    The two adaptors below only translate D-Bus names to these methods.
+    The two adaptors (mpris_adaptors) only translate D-Bus names to these methods.
     """
 
     def __init__(
         self,
         window: QWidget,
         player: StreamPlayer,
-        view: PlayerView,
+        view: PlayerScreen,
         quit_app: Callable[[], None],
         bus: QDBusConnection,
     ):
@@ -133,8 +151,7 @@ class MediaControls(QObject):
         return self.player.volume()
 
     def set_volume(self, volume: float) -> None:
-        # Through the player screen's slider, so that the slider and the saved setting follow.
-        self.view.volume.setValue(round(100 * max(0.0, min(1.0, volume))))
+        self.view.set_volume(volume)  # as its slider moved: the slider and the saved setting follow
 
     # -- what the desktop asks ----------------------------------------------------------
 
@@ -191,14 +208,14 @@ class MediaControls(QObject):
 
     # -- following the player -----------------------------------------------------------
 
-    def _sections(self) -> list[dict]:
+    def _sections(self) -> tuple[Chapter, ...]:
         now = self.view.now
-        return now.timeline["sections"] if now is not None and now.timeline else []
+        return now.timeline.sections if now is not None and now.timeline is not None else ()
 
     def _jump_to_section(self, index: int) -> None:
         now = self.view.now
-        if now is not None and now.timeline:
-            self._seek_to(section_start_ms(now.timeline, index))
+        if now is not None and now.timeline is not None:
+            self._seek_to(now.timeline.section_start_ms(index))
 
     def _seek_to(self, position_ms: int) -> None:
         self._seek_announced = False
@@ -266,7 +283,7 @@ class MediaControls(QObject):
         if sections:
             # The chapter as the "album": the part of the whole being heard, shown under the title.
             section = sections[min(self.view.current_section(), len(sections) - 1)]
-            metadata["xesam:album"] = section["title"] or "Beginning"
+            metadata["xesam:album"] = section.title or "Beginning"
         return metadata
 
     def _plain_state(self) -> dict[str, object]:
@@ -303,102 +320,8 @@ def _empty_string_array() -> QDBusArgument:
     return argument
 
 
-@ClassInfo({"D-Bus Interface": ROOT_INTERFACE})
-class RootAdaptor(QDBusAbstractAdaptor):
-    """org.mpris.MediaPlayer2: who Kindred is, and bringing its window forward."""
-
-    def __init__(self, controls: MediaControls):
-        super().__init__(controls)
-        self.controls = controls
-
-    @Slot()
-    def Raise(self) -> None:  # noqa: N802 (the D-Bus method's name)
-        self.controls.raise_window()
-
-    @Slot()
-    def Quit(self) -> None:  # noqa: N802
-        self.controls.quit()
-
-    CanQuit = Property(bool, lambda self: True)
-    CanRaise = Property(bool, lambda self: True)
-    HasTrackList = Property(bool, lambda self: False)
-    Identity = Property(str, lambda self: "Kindred")
-    DesktopEntry = Property(str, lambda self: paths.APP_ID)
-    # Kindred plays its own sessions; it opens no files or addresses for others.
-    SupportedUriSchemes = Property("QStringList", lambda self: [])
-    SupportedMimeTypes = Property("QStringList", lambda self: [])
-
-
-@ClassInfo({"D-Bus Interface": PLAYER_INTERFACE})
-class PlayerAdaptor(QDBusAbstractAdaptor):
-    """org.mpris.MediaPlayer2.Player: play, pause, chapters, seeking, and what is playing."""
-
-    Seeked = Signal("qlonglong")
-
-    def __init__(self, controls: MediaControls):
-        super().__init__(controls)
-        self.controls = controls
-        self.setAutoRelaySignals(True)
-
-    @Slot()
-    def Next(self) -> None:  # noqa: N802 (the D-Bus method's name)
-        self.controls.next_chapter()
-
-    @Slot()
-    def Previous(self) -> None:  # noqa: N802
-        self.controls.previous_chapter()
-
-    @Slot()
-    def Pause(self) -> None:  # noqa: N802
-        self.controls.pause()
-
-    @Slot()
-    def PlayPause(self) -> None:  # noqa: N802
-        self.controls.play_pause()
-
-    @Slot()
-    def Stop(self) -> None:  # noqa: N802
-        self.controls.stop()
-
-    @Slot()
-    def Play(self) -> None:  # noqa: N802
-        self.controls.play()
-
-    @Slot("qlonglong")
-    def Seek(self, offset: int) -> None:  # noqa: N802
-        self.controls.seek_by(offset)
-
-    @Slot(QDBusObjectPath, "qlonglong")
-    def SetPosition(self, track_id: QDBusObjectPath, position: int) -> None:  # noqa: N802
-        self.controls.set_position(track_id.path(), position)
-
-    @Slot(str)
-    def OpenUri(self, uri: str) -> None:  # noqa: N802
-        """Required by the interface; no scheme is supported (SupportedUriSchemes is empty)."""
-
-    def _set_volume(self, volume: float) -> None:
-        self.controls.set_volume(volume)
-
-    def _ignore_rate(self, rate: float) -> None:
-        """Sessions play at their own pace: MinimumRate and MaximumRate are both 1."""
-
-    PlaybackStatus = Property(str, lambda self: self.controls.playback_status())
-    Rate = Property(float, lambda self: 1.0, _ignore_rate)
-    Metadata = Property("QVariantMap", lambda self: self.controls.metadata())
-    Volume = Property(float, lambda self: self.controls.volume(), _set_volume)
-    Position = Property("qlonglong", lambda self: self.controls.position_us())
-    MinimumRate = Property(float, lambda self: 1.0)
-    MaximumRate = Property(float, lambda self: 1.0)
-    CanGoNext = Property(bool, lambda self: self.controls.can_go_next())
-    CanGoPrevious = Property(bool, lambda self: self.controls.can_go_previous())
-    CanPlay = Property(bool, lambda self: self.controls.can_play())
-    CanPause = Property(bool, lambda self: self.controls.can_play())
-    CanSeek = Property(bool, lambda self: self.controls.can_seek())
-    CanControl = Property(bool, lambda self: True)
-
-
 def publish_media_controls(
-    window: QWidget, player: StreamPlayer, view: PlayerView, quit_app: Callable[[], None]
+    window: QWidget, player: StreamPlayer, view: PlayerScreen, quit_app: Callable[[], None]
 ) -> MediaControls | None:
     """Publishes Kindred's player on the session bus; None where there is no bus or it refuses."""
     bus = QDBusConnection.sessionBus()

@@ -64,6 +64,10 @@ class PoolTask(QObject):
     def start_on(self, pool: QThreadPool) -> None:
         pool.start(_Runner(self))
 
+    def start(self) -> None:
+        """On the window's shared pool: short work (a voice warming up, a sound or a CSV read)."""
+        self.start_on(QThreadPool.globalInstance())
+
     def _mark_done(self, *args: object) -> None:
         self.done = True
 
@@ -103,3 +107,11 @@ class CallTask(PoolTask):
 
     def work(self, progress: Progress, should_cancel: Callable[[], bool]) -> Any:
         return self.call()
+
+
+def one_at_a_time_pool(parent: QObject) -> QThreadPool:
+    """A pool of one thread owned by `parent`: long work (an export) that must not run beside
+    another of its kind, nor take the shared pool's threads from the window's short work."""
+    pool = QThreadPool(parent)
+    pool.setMaxThreadCount(1)
+    return pool

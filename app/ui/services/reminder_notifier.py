@@ -14,9 +14,10 @@ from datetime import date, datetime
 
 from PySide6.QtCore import SLOT, QObject, QTimer, QUrl, Signal, Slot
 
-from app import paths, reminders
+from app import paths, reminders, settings
 from app.history import ListenLog, Store
 from app.history.listens import local_now
+from app.settings import Settings
 from app.ui.services.dbus_calls import Q_ARG, call, remote, session_bus
 
 NOTIFICATIONS = (
@@ -55,7 +56,9 @@ class DailyReminder(QObject):
         self._timer.timeout.connect(self.check)
         bus = session_bus()
         if bus is not None:
-            bus.connect(
+            # PySide6's stubs type the slot as bytes, but the call takes only SLOT()'s str
+            # (bytes raise ValueError, tried on 6.11): the stubs are wrong here, not the call.
+            bus.connect(  # type: ignore[call-overload]
                 "",
                 NOTIFICATIONS[1],
                 NOTIFICATIONS[2],
@@ -73,19 +76,19 @@ class DailyReminder(QObject):
     def check(self) -> bool:
         """Shows the reminder if it is due now; True when it was shown. Schedules the next check."""
         now = self._clock()
-        settings = reminders.reminder_settings(self._store.get_setting)
+        chosen = reminders.reminder_settings(self._store.get_setting)
         shown = False
         if reminders.reminder_due(
-            settings,
+            chosen,
             now,
-            reminders.shown_on(self._store.get_setting(reminders.SHOWN_KEY)),
+            reminders.shown_on(Settings(self._store).get(settings.REMINDER_SHOWN_ON)),
             self._practised(now.date()),
         ):
             shown = self._notify()
             if shown:
-                self._store.set_setting(reminders.SHOWN_KEY, now.date().isoformat())
+                Settings(self._store).set(settings.REMINDER_SHOWN_ON, now.date().isoformat())
                 self.shown.emit()
-        until = reminders.seconds_until_due(settings, now)
+        until = reminders.seconds_until_due(chosen, now)
         wait = CHECK_MS if until is None else min(CHECK_MS, max(50, int(until * 1000) + 50))
         self._timer.start(wait)
         return shown

@@ -175,7 +175,8 @@ class StreamPlayer(QObject):
             self.errorOccurred.emit(error.explanation)
             return
         if self.session.timeline is not self._timeline:
-            if self.session.timeline.total_frames != self._timeline.total_frames:
+            before = self._timeline
+            if before is None or self.session.timeline.total_frames != before.total_frames:
                 self.durationChanged.emit(self.duration())  # only when the pauses could not absorb it
             self._timeline = self.session.timeline
             self.timelineChanged.emit(self._timeline)

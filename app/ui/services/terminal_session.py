@@ -19,9 +19,10 @@ from PySide6.QtCore import QCoreApplication, QLoggingCategory, QObject, QTimer
 
 from app import paths
 from app.render.mix import Background
-from app.render.session import timeline_to_dict
+from app.render.sidecar import Sidecar
 from app.render.sounds import decoded_sound
 from app.render.streaming import StreamingSession
+from app.render.timeline import Timeline
 from app.script import Script
 from app.terminal.play_options import ambience_for, remembered_volumes
 from app.terminal.status_line import StatusLine
@@ -29,6 +30,8 @@ from app.time_text import clock_ms
 from app.tts import SpeechEngine
 
 if TYPE_CHECKING:
+    from app.history import Store
+    from app.ui.services.listen_recorder import ListenRecorder
     from app.ui.services.stream_player import StreamPlayer
 
 EXIT_OK, EXIT_FAILURE, EXIT_INTERRUPTED = 0, 1, 130
@@ -113,17 +116,18 @@ class _ListenKeeper:
 
     def __init__(self, player: StreamPlayer, script: Script):
         self.player, self.script = player, script
-        self.store = self.recorder = None
+        self.store: Store | None = None
+        self.recorder: ListenRecorder | None = None
 
     def begin(self, length_s: float) -> None:
         try:
             from app.history import ListenLog, Store
             from app.ui.services.listen_recorder import ListenRecorder
 
-            self.store = Store(paths.database_path())
-            self.recorder = ListenRecorder(self.player, ListenLog(self.store))
+            store = self.store = Store(paths.database_path())
+            recorder = self.recorder = ListenRecorder(self.player, ListenLog(store))
             key = Path(self.script.source).stem if self.script.source else self.script.meta.title
-            self.recorder.begin(key, self.script.meta.title, self.script.meta.theme, length_s, timer=False)
+            recorder.begin(key, self.script.meta.title, self.script.meta.theme, length_s, timer=False)
         except Exception:  # noqa: BLE001 - the history must never stop a session
             self.store = self.recorder = None
 
@@ -161,8 +165,8 @@ class _TerminalSession(QObject):
         self.app = app
         self.player = player
         self.session = session
-        self._plan = None
-        self._plan_dict: dict = {}
+        self._plan: Timeline | None = None
+        self._sidecar: Sidecar | None = None
         self.out = out
         self.err = err
         self.line = StatusLine(title, out)
@@ -237,13 +241,13 @@ class _TerminalSession(QObject):
         self.line.say(message, stream)
 
     @property
-    def timeline(self) -> dict:
-        """The session's plan as it is now (sentences settle as the voice speaks them); turned
-        into the sidecar's dict only when it has changed."""
+    def timeline(self) -> Sidecar:
+        """The session's plan as it is now (sentences settle as the voice speaks them); made
+        into a Sidecar again only when it has changed."""
         plan = self.session.timeline
-        if self._plan is not plan:
-            self._plan, self._plan_dict = plan, timeline_to_dict(self.session.script, plan)
-        return self._plan_dict
+        if self._sidecar is None or self._plan is not plan:
+            self._plan, self._sidecar = plan, Sidecar.from_timeline(self.session.script, plan)
+        return self._sidecar
 
     def _duration(self) -> int:
         return self.player.duration()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from app.errors import KindredError
@@ -196,7 +196,7 @@ class HistoryCsvButtons(QWidget):
         self.import_button.setEnabled(False)
         task.progress.connect(self._show_progress)
         task.failed.connect(lambda title, explanation: self._finish(title, explanation, failed=True))
-        task.start_on(QThreadPool.globalInstance())
+        task.start()
 
     def _show_progress(self, fraction: float, stage: str) -> None:
         self.status.setText(f"{stage} {fraction:.0%}" if fraction > 0 else stage)

@@ -1,6 +1,6 @@
 """Colours for the script format: front matter, headings, directives, flexible pauses, comments.
 
-The highlighter reads each line the way app.script.parser does (a line is a heading, a
+The highlighter reads each line the way the parser does (app.script.body) (a line is a heading, a
 directive, a comment or spoken text by its first character), so what looks like a directive
 is one. It never judges: wrong directives are coloured as directives and the live check
 underlines them. Every colour is taken from the widget's palette and then nudged until it
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from app.tts.pronounce import COMMON_RESPELLINGS, Respelling, own_rules
+from app.ui.pages.write.text_positions import utf16_length
 
 # Block states: where a line sits in the script. Qt gives the first block a previous state of -1.
 _START = 0  # only blank lines so far: a front matter may still open
@@ -54,7 +55,7 @@ def readable(colour: QColor, background: QColor, ratio: float = _TEXT_CONTRAST) 
     result = QColor(colour)
     result.setAlpha(255)
     darken = _luminance(background) > 0.5
-    hue, saturation, lightness, _ = result.getHslF()
+    hue, saturation, lightness = result.hslHueF(), result.hslSaturationF(), result.lightnessF()
     for _ in range(40):
         if contrast(result, background) >= ratio:
             break
@@ -80,8 +81,10 @@ class ScriptColours:
         background = palette.color(QPalette.ColorRole.Base)
         accent = readable(palette.color(QPalette.ColorRole.Highlight), background)
         muted = readable(palette.color(QPalette.ColorRole.Mid), background, _MUTED_CONTRAST)
-        _, saturation, lightness, _ = accent.getHslF()
-        warm = readable(QColor.fromHslF(_FLEXIBLE_HUE / 360, max(saturation, 0.55), lightness), background)
+        warm = readable(
+            QColor.fromHslF(_FLEXIBLE_HUE / 360, max(accent.hslSaturationF(), 0.55), accent.lightnessF()),
+            background,
+        )
 
         def fmt(colour: QColor, *, bold: bool = False, italic: bool = False) -> QTextCharFormat:
             result = QTextCharFormat()
@@ -172,14 +175,14 @@ class ScriptHighlighter(QSyntaxHighlighter):
         # Python's str indexes are code points; Qt's are UTF-16 units. Comments start after ASCII.
         comment = _FRONT_COMMENT.search(text)
         if comment and '"' not in text and "'" not in text:
-            start = _utf16_length(text[: comment.start(1)])
-            self.setFormat(start, _utf16_length(text) - start, self.colours.comment)
+            start = utf16_length(text[: comment.start(1)])
+            self.setFormat(start, utf16_length(text) - start, self.colours.comment)
 
     def _body_line(self, text: str, stripped: str) -> None:
         if not stripped:
             return
-        indent = _utf16_length(text[: len(text) - len(text.lstrip())])
-        length = _utf16_length(text) - indent
+        indent = utf16_length(text[: len(text) - len(text.lstrip())])
+        length = utf16_length(text) - indent
         if stripped.startswith("//"):
             self.setFormat(indent, length, self.colours.comment)
         elif stripped.startswith("#"):
@@ -187,7 +190,7 @@ class ScriptHighlighter(QSyntaxHighlighter):
         elif stripped.startswith("["):
             colours = self.colours.flexible if is_flexible_pause(stripped) else self.colours.directive
             close = stripped.find("]")
-            end = _utf16_length(stripped[: close + 1]) if close >= 0 else length
+            end = utf16_length(stripped[: close + 1]) if close >= 0 else length
             self.setFormat(indent, end, colours)
         else:
             self._mark_pronounced(text)
@@ -201,9 +204,5 @@ class ScriptHighlighter(QSyntaxHighlighter):
                 word = match.group(0).split()[-1] if match.re.groups else match.group(0)
                 if match.re.groups:
                     start = end - len(word)
-                begin = _utf16_length(text[:start])
-                self.setFormat(begin, _utf16_length(text[start:end]), self.colours.pronounced)
-
-
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+                begin = utf16_length(text[:start])
+                self.setFormat(begin, utf16_length(text[start:end]), self.colours.pronounced)
