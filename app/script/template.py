@@ -23,11 +23,15 @@ _BODY = """\
 Welcome. Let yourself arrive here, just as you are.
 Feel the weight of your body, held by whatever is beneath you.
 [pause 3s]
-Breathe in slowly ... and let the breath go.
+Breathe in slowly.
+[pause 3s]
+And let the breath go.
+[pause 4s]
 
 # Resting in kindness
 Bring to mind someone who makes you smile.
 Silently wish them well. May you be safe. May you be at ease.
+Rest with those words, in your own time. When your mind wanders, come back to them.
 [pause 20s+]
 Now turn the same wish toward yourself.
 May I be safe. May I be at ease.

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from app.library import load_catalogue
 from app.render import render_session, utterances_of
 from app.render.estimate import estimate_lengths
 from app.render.pcm import SESSION_RATE
@@ -94,21 +93,3 @@ def test_no_script_copies_a_sentence_of_the_excerpt():
         spoken = " ".join(utterances_of(load_script(path)))
         copied = [run for run in tool.runs(spoken) if tool.fingerprint(run) in fingerprints]
         assert copied == [], f"{path.name} copies the excerpt: {copied[:3]}"
-
-
-def test_print_spoken_words_and_minimum_length_of_each_script(tmp_path, capsys):
-    """Not a check but a report: the numbers the closing note quotes (run with -s to see them)."""
-    engine = FakeEngine()
-    rows = []
-    for entry in load_catalogue():
-        script = entry.script
-        assert script is not None, entry.errors
-        words = sum(len(sentence.split()) for sentence in utterances_of(script))
-        natural = render_session(script, engine, cache_root=tmp_path)  # the sidecar tells the natural length
-        natural.wav_path.unlink()
-        lengths = ", ".join(format_duration(d) for d in script.meta.durations)
-        minimum = natural.timeline.natural_length
-        rows.append(f"{script.meta.title:<40} {words:>5} words  min {minimum:7.1f} s  [{lengths}]")
-        assert natural.timeline.natural_length <= script.meta.durations[0]
-    with capsys.disabled():
-        print("\n" + "\n".join(rows))

@@ -192,3 +192,10 @@ def test_a_long_silence_before_anything_is_said_points_at_its_pause():
     hints = script_hints(script)
     assert _kinds(hints) == ["silence"]
     assert hints[0].line == 10  # the pause: there are no words before it to mend
+
+
+def test_a_new_script_from_the_template_gets_no_note():
+    # The template teaches by example: what an author starts from is already paced with care.
+    from app.script.template import template_text
+
+    assert script_hints(parse_script(template_text("Evening Kindness"))) == []
