@@ -4,8 +4,7 @@ as it is, so they look quieter than the problems and never block anything."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidgetItem, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.errors import KindredError
 from app.script import Script
@@ -30,20 +29,9 @@ class HintNotes(ProblemList):
 
     def show_script(self, script: Script | None, rate: int) -> None:
         """The notes for `script` spoken at `rate` words a minute; none while it has problems."""
-        self.clear()
         notes = _hints(script, rate) if script is not None else []
-        for hint in notes[:MAX_SHOWN_NOTES]:
-            item = QListWidgetItem(f"Line {hint.line} · {hint.message}")
-            item.setData(Qt.ItemDataRole.UserRole, (hint.line, 1))
-            item.setToolTip(hint.message)
-            self.addItem(item)
-        hidden = len(notes) - MAX_SHOWN_NOTES
-        if hidden > 0:
-            more = QListWidgetItem(f"… and {hidden} more notes (`kindred check --hints` lists them all)")
-            more.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.addItem(more)
-        self.setVisible(bool(notes))
-        self.fit()
+        rows = [(f"Line {hint.line} · {hint.message}", (hint.line, 1)) for hint in notes]
+        self.show_rows(rows, MAX_SHOWN_NOTES, "… and {} more notes (`kindred check --hints` lists them all)")
 
 
 def _hints(script: Script, rate: int) -> list:

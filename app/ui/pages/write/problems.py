@@ -105,17 +105,23 @@ class ProblemList(QListWidget):
         self.itemActivated.connect(self._go_to)
 
     def show_errors(self, errors: list[ScriptError]) -> None:
+        rows = [(f"Line {e.line}, column {e.column}: {e.describe()}", (e.line, e.column)) for e in errors]
+        self.show_rows(rows, MAX_SHOWN_PROBLEMS, "… and {} more problems: fix these first")
+
+    def show_rows(self, rows: list[tuple[str, tuple[int, int]]], most: int, more_text: str) -> None:
+        """Each row's text, leading to its (line, column); past `most`, one line says how many more."""
         self.clear()
-        for error in errors[:MAX_SHOWN_PROBLEMS]:
-            item = QListWidgetItem(f"Line {error.line}, column {error.column}: {error.describe()}")
-            item.setData(Qt.ItemDataRole.UserRole, (error.line, error.column))
+        for text, place in rows[:most]:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, place)
+            item.setToolTip(text)
             self.addItem(item)
-        hidden = len(errors) - MAX_SHOWN_PROBLEMS
+        hidden = len(rows) - most
         if hidden > 0:
-            more = QListWidgetItem(f"… and {hidden} more problems: fix these first")
+            more = QListWidgetItem(more_text.format(hidden))
             more.setFlags(Qt.ItemFlag.NoItemFlags)
             self.addItem(more)
-        self.setVisible(bool(errors))
+        self.setVisible(bool(rows))
         self.fit()
 
     def fit(self) -> None:
