@@ -163,11 +163,14 @@ def trim_cache_to_setting() -> None:
     """After a command that fills the cache: keep it under the size set in the window's Settings."""
     from app import paths
     from app.history.store import read_setting
-    from app.render.cache_limit import LIMIT_SETTING, limit_bytes, trim_cache
+    from app.render.cache_limit import limit_bytes, trim_cache
+    from app.settings import CACHE_LIMIT_GB
 
+    # Read without opening the store: a command must not create or lock the history for this.
+    limit_gb = CACHE_LIMIT_GB.value_of(read_setting(paths.database_path(), CACHE_LIMIT_GB.key))
     # The work is done and saved: an unreadable cache folder is doctor's to report, not this.
     with contextlib.suppress(OSError):
-        trim_cache(paths.cache_dir(), limit_bytes(read_setting(paths.database_path(), LIMIT_SETTING)))
+        trim_cache(paths.cache_dir(), limit_bytes(limit_gb))
 
 
 def _resolve_script(name: str) -> Script:
