@@ -7,6 +7,7 @@ and each action returns what it made (a path, the trashed script) or None when i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,26 +34,22 @@ class FileActions:
 
     def new_script(self) -> Path | None:
         """A new script from the template, at a safe name made from the title asked for."""
-        page = self.page
-        title = page.dialogs.ask_title()
-        if title is None or not page.maybe_leave():
+        title = self.page.dialogs.ask_title()
+        if title is None or not self.page.maybe_leave():
             return None
-        try:
-            path = page.library.new_script(title)
-        except KindredError as error:
-            page.show_message(error.title, error.explanation)
-            return None
-        page.catalogue_changed(added=path)
-        self._open_created(path)
-        return path
+        return self._create(lambda: self.page.library.new_script(title))
 
     def make_copy(self, source: Path) -> Path | None:
         """A bundled (or any) script copied into the user's scripts and opened to edit."""
-        page = self.page
-        if not page.maybe_leave():
+        if not self.page.maybe_leave():
             return None
+        return self._create(lambda: self.page.library.copy_of(source))
+
+    def _create(self, make: Callable[[], Path]) -> Path | None:
+        """A script made by `make` in the user's scripts, listed and opened; None when it failed."""
+        page = self.page
         try:
-            path = page.library.copy_of(source)
+            path = make()
         except KindredError as error:
             page.show_message(error.title, error.explanation)
             return None

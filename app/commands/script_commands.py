@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from app.cli.exit_status import EXIT_FAILURE, EXIT_OK
+from app.commands.exit_status import EXIT_FAILURE, EXIT_OK
 from app.errors import KindredError
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import NoReturn, TypeAlias
 
 from app import __version__
 from app.about import ABOUT_TEXT
-from app.cli.exit_status import EXIT_USAGE
+from app.commands.exit_status import EXIT_USAGE
 
 MIN_RATE_WPM, MAX_RATE_WPM = 80, 250
 #: As app.render.export.FORMATS, without loading the audio stack for `--help`.

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.arguments import EXPORT_FORMATS, UsageParser
-from app.cli.exit_status import EXIT_FAILURE, EXIT_OK
+from app.commands.arguments import EXPORT_FORMATS, UsageParser
+from app.commands.exit_status import EXIT_FAILURE, EXIT_OK
 from app.errors import KindredError
 from app.terminal.progress import ProgressDisplay
 
@@ -31,7 +31,7 @@ def render(args: argparse.Namespace) -> int:
     from app.script import ScriptErrors, format_duration
 
     try:
-        script = _resolve_script(args.script)
+        script = resolve_script(args.script)
     except ScriptErrors as errors:
         print(errors.format(), file=sys.stderr)
         return EXIT_FAILURE
@@ -49,7 +49,7 @@ def render(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with contextlib.closing(create_engine()) as engine:
-            _tell_fallback(engine, args.voice)
+            tell_fallback(engine, args.voice)
             result = render_session(
                 script,
                 engine,
@@ -73,7 +73,7 @@ def export(args: argparse.Namespace) -> int:
 
     fmt, output = _export_format(args)
     try:
-        script = _resolve_script(args.script)
+        script = resolve_script(args.script)
     except ScriptErrors as errors:
         print(errors.format(), file=sys.stderr)
         return EXIT_FAILURE
@@ -103,7 +103,7 @@ def export(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with contextlib.closing(create_engine()) as engine:
-            _tell_fallback(engine, args.voice)
+            tell_fallback(engine, args.voice)
             result = export_session(request, engine, progress=bar.update)
     finally:
         bar.finish()  # so that an error starts on a line of its own
@@ -114,49 +114,6 @@ def export(args: argparse.Namespace) -> int:
         f"Wrote {result.audio} ({details}) with captions {captions} in {time.perf_counter() - started:.1f} s"
     )
     return EXIT_OK
-
-
-def play(args: argparse.Namespace) -> int:
-    from app.script import ScriptErrors
-
-    try:
-        script = _resolve_script(args.script)
-    except ScriptErrors as errors:
-        print(errors.format(), file=sys.stderr)
-        return EXIT_FAILURE
-    try:
-        # The one headless command that loads Qt, and only now: the others must stay light.
-        from app.terminal.play_options import ambience_for
-        from app.ui.services.single_instance import play_in_open_window
-        from app.ui.services.terminal_session import play_in_terminal
-    except ImportError as error:
-        print(
-            f"Playback is not available here ({error}). Install the system package libpulse0 "
-            "(see `kindred doctor`), or save the session as a file with `kindred render`.",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURE
-    # With Kindred's window open, the window plays it: one player and one history, not two.
-    ambience_for(script, args.ambience)  # an unknown name is refused here too, before anything plays
-    # A file is sent by its absolute path: the window's working folder is its own.
-    name = str(Path(args.script).resolve()) if Path(args.script).is_file() else args.script
-    status = play_in_open_window(name, args.length, args.ambience)
-    if status is not None:
-        if status == EXIT_OK and (args.voice or args.rate):
-            print(
-                "Note: the window speaks with the voice and rate chosen in its Settings; "
-                "--voice and --rate apply when Kindred plays in the terminal.",
-                file=sys.stderr,
-            )
-        return status
-    from app.tts import create_engine
-    from app.tts.engine import DEFAULT_RATE_WPM
-
-    with contextlib.closing(create_engine()) as engine:
-        _tell_fallback(engine, args.voice)
-        return play_in_terminal(
-            script, args.length, args.voice, args.rate or DEFAULT_RATE_WPM, args.ambience, engine
-        )
 
 
 def trim_cache_to_setting() -> None:
@@ -173,7 +130,7 @@ def trim_cache_to_setting() -> None:
         trim_cache(paths.cache_dir(), limit_bytes(limit_gb))
 
 
-def _resolve_script(name: str) -> Script:
+def resolve_script(name: str) -> Script:
     from app.library import resolve_script
 
     return resolve_script(name)[1]
@@ -211,7 +168,7 @@ def _check_output(output: Path, name_hint: str = "Give a file name ending in .wa
         raise KindredError(f"Kindred may not write to {folder}. Choose another folder.", title)
 
 
-def _tell_fallback(engine: SpeechEngine, wanted: str | None) -> None:
+def tell_fallback(engine: SpeechEngine, wanted: str | None) -> None:
     """Once per command: why the system voice speaks when the natural one was meant to."""
     from app.tts import chosen_voice
 

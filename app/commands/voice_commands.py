@@ -6,7 +6,7 @@ import argparse
 import contextlib
 import shutil
 
-from app.cli.exit_status import EXIT_OK
+from app.commands.exit_status import EXIT_OK
 
 
 def voices(args: argparse.Namespace) -> int:

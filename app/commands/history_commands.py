@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from app.cli.exit_status import EXIT_OK
+from app.commands.exit_status import EXIT_OK
 from app.errors import KindredError
 
 if TYPE_CHECKING:

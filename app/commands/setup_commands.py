@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.exit_status import EXIT_FAILURE, EXIT_OK
+from app.commands.exit_status import EXIT_FAILURE, EXIT_OK
 
 
 def doctor(args: argparse.Namespace) -> int:
